@@ -1,0 +1,93 @@
+"""Plain data the motor models produce: planned input on the synthetic clock (ms), no browser.
+
+The session turns these into ``events`` rows (:mod:`synthgen.events`) and the driver dispatches them.
+
+>>> p = MousePath(t_ms=np.array([0.0, 16.7]), x=np.array([1.0, 2.0]), y=np.array([1.0, 2.0]))
+>>> len(p)
+2
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["Box", "MousePath", "ButtonAction", "KeyAction", "WheelPath"]
+
+
+@dataclass(frozen=True)
+class Box:
+    """A target element's bounding box in CSS px (viewport coordinates).
+
+    >>> Box(10, 20, 100, 30).center
+    (60.0, 35.0)
+    """
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.x + self.width / 2.0, self.y + self.height / 2.0)
+
+
+@dataclass(frozen=True)
+class MousePath:
+    """``mousemove`` samples: absolute synthetic times (ms) and viewport positions (CSS px)."""
+
+    t_ms: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.t_ms.shape[0])
+
+    @property
+    def end_ms(self) -> float:
+        return float(self.t_ms[-1]) if len(self) else 0.0
+
+
+@dataclass(frozen=True)
+class ButtonAction:
+    """One press and release of a mouse button at a point (``button``: 0 left, 1 middle, 2 right).
+
+    ``click_count`` is 2 for the second press of a double click (the DOM ``detail``).
+    """
+
+    t_down: float
+    t_up: float
+    x: float
+    y: float
+    button: int = 0
+    click_count: int = 1
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    """One key press: DOM ``key`` and ``code``, modifier bitmask held at press time, down/up times.
+
+    A key not on the US layout (e.g. ``é``) has ``code=""``; the driver inserts its text.
+    """
+
+    t_down: float
+    t_up: float
+    key: str
+    code: str
+    modifiers: int = 0
+
+
+@dataclass(frozen=True)
+class WheelPath:
+    """``wheel`` events: times (ms), pointer position and deltas (px, deltaMode 0)."""
+
+    t_ms: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    delta_x: np.ndarray
+    delta_y: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.t_ms.shape[0])

@@ -1,0 +1,288 @@
+"""The step vocabulary of scenario files, as pydantic models (the loader builds these from YAML).
+
+Action steps are what the session executes; control steps (repeat, choice, optional, include) are
+expanded by the planner (:mod:`synthgen.scenario.planner`) into a flat stream of action steps, each with
+a hierarchical ``step_id`` such as ``"4.2.1"``. String fields may hold ``{{ templates }}``; the session
+renders them at run time with :func:`synthgen.scenario.templating.render`.
+
+>>> Click(target=Target(role="button", name="Send")).kind
+'click'
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Target", "ThinkDist", "StepBase",
+    "Goto", "Click", "Hover", "Type", "FillField", "Fill", "Press", "Select", "Check", "Uncheck",
+    "Scroll", "Drag", "Upload", "WaitFor", "Think", "Assert", "Screenshot", "Capture",
+    "Repeat", "Branch", "Choice", "Optional_", "Include",
+    "ActionStep", "ControlStep", "Step", "ACTION_KINDS", "CONTROL_KINDS", "STEP_KINDS",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Target(_Model):
+    """How to find an element. Exactly one locator kind, plus ``exact``/``nth``.
+
+    Choice rule where several match: the first *visible* match in document order, unless ``nth``
+    (0-based, negative counts from the end) says otherwise.
+
+    >>> Target(label="Email").describe()
+    'label=Email'
+    """
+
+    role: Optional[str] = None
+    name: Optional[str] = None  # accessible name, with role
+    label: Optional[str] = None
+    placeholder: Optional[str] = None
+    text: Optional[str] = None
+    testid: Optional[str] = None
+    css: Optional[str] = None
+    exact: bool = False
+    nth: Optional[int] = None
+
+    @model_validator(mode="after")
+    def _one_locator(self) -> "Target":
+        kinds = [k for k in ("role", "label", "placeholder", "text", "testid", "css") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "a target needs exactly one of role, label, placeholder, text, testid, css "
+                f"(got {', '.join(kinds) or 'none'})")
+        if self.name is not None and self.role is None:
+            raise ValueError("'name' only goes with 'role' (e.g. {role: button, name: Send})")
+        return self
+
+    def describe(self) -> str:
+        """A short stable text for errors and the events ``target`` column."""
+        for k in ("role", "label", "placeholder", "text", "testid", "css"):
+            v = getattr(self, k)
+            if v is not None:
+                s = f"{k}={v}"
+                if k == "role" and self.name is not None:
+                    s += f"[name={self.name}]"
+                if self.nth is not None:
+                    s += f"[nth={self.nth}]"
+                return s
+        return "?"
+
+
+class ThinkDist(_Model):
+    """A think-time distribution: log-normal with a median (ms) and a spread (sigma of the log).
+
+    >>> ThinkDist(median_ms=800).sigma
+    0.5
+    """
+
+    median_ms: float = Field(800.0, ge=0, le=600_000)
+    sigma: float = Field(0.5, ge=0, le=3)
+
+
+class StepBase(_Model):
+    """Fields every step may carry."""
+
+    id: Optional[str] = None  # a name for the step; defaults to its position
+    timeout_ms: Optional[float] = Field(None, gt=0, le=600_000)
+    line: Optional[int] = Field(None, exclude=True)  # source line, set by the loader
+
+
+class Goto(StepBase):
+    kind: Literal["goto"] = "goto"
+    url: str  # absolute, or relative to the scenario's base URL
+
+
+class Click(StepBase):
+    kind: Literal["click"] = "click"
+    target: Target
+    button: Literal["left", "right", "middle"] = "left"
+    clicks: int = Field(1, ge=1, le=3)
+
+
+class Hover(StepBase):
+    kind: Literal["hover"] = "hover"
+    target: Target
+
+
+class Type(StepBase):
+    kind: Literal["type"] = "type"
+    into: Target
+    text: str
+    clear: bool = False  # select all and delete what the field holds first
+    think_first: bool = False  # a longer pause before a field that needs thought
+
+
+class FillField(_Model):
+    into: Target
+    value: str
+
+
+class Fill(StepBase):
+    """Fill several fields: click into the first, then ``via`` click or Tab to the next."""
+
+    kind: Literal["fill"] = "fill"
+    fields: list[FillField] = Field(min_length=1)
+    via: Literal["click", "tab"] = "click"
+
+
+class Press(StepBase):
+    kind: Literal["press"] = "press"
+    keys: list[str] = Field(min_length=1)  # each a key or chord: "Enter", "Control+A", "Shift+Tab"
+
+
+class Select(StepBase):
+    kind: Literal["select"] = "select"
+    target: Target
+    option: str  # the option's label (or value)
+
+
+class Check(StepBase):
+    kind: Literal["check"] = "check"
+    target: Target
+
+
+class Uncheck(StepBase):
+    kind: Literal["uncheck"] = "uncheck"
+    target: Target
+
+
+class Scroll(StepBase):
+    kind: Literal["scroll"] = "scroll"
+    to: Optional[Target] = None
+    by: Optional[float] = None  # px down (negative: up)
+    dx: float = 0.0
+
+    @model_validator(mode="after")
+    def _to_or_by(self) -> "Scroll":
+        if (self.to is None) == (self.by is None):
+            raise ValueError("scroll needs exactly one of 'to' (a target) or 'by' (px)")
+        return self
+
+
+class Drag(StepBase):
+    kind: Literal["drag"] = "drag"
+    source: Target
+    to: Optional[Target] = None
+    to_xy: Optional[tuple[float, float]] = None
+
+    @model_validator(mode="after")
+    def _dest(self) -> "Drag":
+        if (self.to is None) == (self.to_xy is None):
+            raise ValueError("drag needs exactly one of 'to' (a target) or 'to_xy' ([x, y])")
+        return self
+
+
+class Upload(StepBase):
+    """Set a generated file (deterministic content) on a file input."""
+
+    kind: Literal["upload"] = "upload"
+    target: Target
+    name: str = "upload.txt"
+    size_kb: float = Field(4.0, gt=0, le=10_240)
+    content: Literal["text", "csv", "png"] = "text"
+
+
+class WaitFor(StepBase):
+    kind: Literal["wait_for"] = "wait_for"
+    text: Optional[str] = None
+    target: Optional[Target] = None
+    url: Optional[str] = None  # a regular expression the page URL must match
+
+    @model_validator(mode="after")
+    def _one(self) -> "WaitFor":
+        if sum(v is not None for v in (self.text, self.target, self.url)) != 1:
+            raise ValueError("wait_for needs exactly one of 'text', 'target', 'url'")
+        return self
+
+
+class Think(StepBase):
+    kind: Literal["think"] = "think"
+    dist: ThinkDist = ThinkDist()
+
+
+class Assert(StepBase):
+    kind: Literal["assert"] = "assert"
+    text: Optional[str] = None  # visible somewhere on the page
+    visible: Optional[Target] = None
+    url: Optional[str] = None  # regular expression
+
+    @model_validator(mode="after")
+    def _one(self) -> "Assert":
+        if sum(v is not None for v in (self.text, self.visible, self.url)) != 1:
+            raise ValueError("assert needs exactly one of 'text', 'visible', 'url'")
+        return self
+
+
+class Screenshot(StepBase):
+    kind: Literal["screenshot"] = "screenshot"
+    name: Optional[str] = None
+
+
+class Capture(StepBase):
+    """Store a value from the page as ``{{ captured.<name> }}``."""
+
+    kind: Literal["capture"] = "capture"
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    target: Target
+    attribute: Optional[str] = None  # default: the element's text (or value for inputs)
+
+
+class Repeat(StepBase):
+    kind: Literal["repeat"] = "repeat"
+    times: Optional[int] = Field(None, ge=0, le=10_000)
+    min: Optional[int] = Field(None, ge=0, le=10_000)
+    max: Optional[int] = Field(None, ge=0, le=10_000)
+    steps: list["Step"] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _count(self) -> "Repeat":
+        if self.times is None and (self.min is None or self.max is None):
+            raise ValueError("repeat needs 'times', or both 'min' and 'max'")
+        if self.times is not None and (self.min is not None or self.max is not None):
+            raise ValueError("repeat takes 'times' or 'min'/'max', not both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"repeat min={self.min} is above max={self.max}")
+        return self
+
+
+class Branch(_Model):
+    weight: float = Field(1.0, ge=0)
+    steps: list["Step"] = Field(min_length=1)
+
+
+class Choice(StepBase):
+    kind: Literal["choice"] = "choice"
+    branches: list[Branch] = Field(min_length=1)
+
+
+class Optional_(StepBase):
+    kind: Literal["optional"] = "optional"
+    probability: float = Field(ge=0, le=1)
+    steps: list["Step"] = Field(min_length=1)
+
+
+class Include(StepBase):
+    """Run a named flow of this scenario (``flows:``) or a flow file."""
+
+    kind: Literal["include"] = "include"
+    flow: str
+
+
+ActionStep = Union[Goto, Click, Hover, Type, Fill, Press, Select, Check, Uncheck, Scroll, Drag,
+                   Upload, WaitFor, Think, Assert, Screenshot, Capture]
+ControlStep = Union[Repeat, Choice, Optional_, Include]
+Step = Annotated[Union[ActionStep, ControlStep], Field(discriminator="kind")]
+
+for _m in (Repeat, Branch, Optional_):
+    _m.model_rebuild()
+
+ACTION_KINDS: tuple[str, ...] = ("goto", "click", "hover", "type", "fill", "press", "select", "check",
+                                 "uncheck", "scroll", "drag", "upload", "wait_for", "think", "assert",
+                                 "screenshot", "capture")
+CONTROL_KINDS: tuple[str, ...] = ("repeat", "choice", "optional", "include")
+STEP_KINDS: tuple[str, ...] = ACTION_KINDS + CONTROL_KINDS

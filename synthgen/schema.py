@@ -1,0 +1,192 @@
+"""THE telemetry schema: one column list from which the pydantic models and pyarrow schemas come.
+
+A table is declared once as a tuple of :class:`Column`; :func:`arrow_schema` and :func:`row_model`
+derive the pyarrow schema and the pydantic row model from it, so they cannot drift apart.
+
+>>> EVENTS_SCHEMA.field("t_ms").type
+DataType(double)
+>>> Event(session_id="s", seq=0, t_ms=0.0, type="click", url="http://x/", step_id="1",
+...       intent="click", x=3.0, y=4.0, button=0, buttons=0).type
+'click'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, Optional
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, create_model
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "EVENT_TYPES",
+    "Column",
+    "EVENTS_COLUMNS",
+    "SESSIONS_COLUMNS",
+    "PERSONAS_COLUMNS",
+    "EVENTS_SCHEMA",
+    "SESSIONS_SCHEMA",
+    "PERSONAS_SCHEMA",
+    "Event",
+    "SessionRow",
+    "PersonaRow",
+    "Manifest",
+    "ManifestFile",
+    "arrow_schema",
+    "row_model",
+    "MOD_ALT",
+    "MOD_CTRL",
+    "MOD_META",
+    "MOD_SHIFT",
+]
+
+SCHEMA_VERSION = "1.0"
+
+#: The DOM-event vocabulary of the ``type`` column (plus synthgen's ``navigate``/``viewport``/``screenshot``).
+EVENT_TYPES: tuple[str, ...] = (
+    "mousemove", "mousedown", "mouseup", "click", "dblclick", "contextmenu", "wheel",
+    "keydown", "keyup", "navigate", "viewport", "screenshot",
+)
+
+# Modifier bitmask, in the order of the CDP `modifiers` field so the driver can pass it through.
+MOD_ALT, MOD_CTRL, MOD_META, MOD_SHIFT = 1, 2, 4, 8
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its arrow type, its Python type for validation, whether it may be null, its meaning."""
+
+    name: str
+    arrow: pa.DataType
+    py: Any
+    nullable: bool
+    doc: str
+
+
+_DICT_STR = pa.dictionary(pa.int32(), pa.string())
+
+EVENTS_COLUMNS: tuple[Column, ...] = (
+    Column("session_id", pa.string(), str, False, "session identifier"),
+    Column("seq", pa.int64(), int, False, "order within the session, from 0"),
+    Column("t_ms", pa.float64(), float, False, "ms since session start on the synthetic clock (like DOM event.timeStamp)"),
+    Column("type", _DICT_STR, Literal[EVENT_TYPES], False, "DOM event type"),
+    Column("x", pa.float32(), float, True, "clientX in CSS px"),
+    Column("y", pa.float32(), float, True, "clientY in CSS px"),
+    Column("button", pa.int8(), int, True, "MouseEvent.button (0 left, 1 middle, 2 right)"),
+    Column("buttons", pa.int8(), int, True, "MouseEvent.buttons bitmask"),
+    Column("delta_x", pa.float32(), float, True, "WheelEvent.deltaX in px (deltaMode 0)"),
+    Column("delta_y", pa.float32(), float, True, "WheelEvent.deltaY in px (deltaMode 0)"),
+    Column("key", pa.string(), str, True, "KeyboardEvent.key"),
+    Column("code", pa.string(), str, True, "KeyboardEvent.code"),
+    Column("repeat", pa.bool_(), bool, True, "KeyboardEvent.repeat"),
+    Column("modifiers", pa.int8(), int, True, "bitmask Alt=1 Ctrl=2 Meta=4 Shift=8"),
+    Column("target", pa.string(), str, True, "stable description of the element under the event"),
+    Column("url", pa.string(), str, False, "page URL at the event"),
+    Column("step_id", pa.string(), str, False, "ground truth: scenario step id"),
+    Column("intent", pa.string(), str, False, "ground truth: the step's action kind"),
+    Column("frame", pa.string(), str, True, "screenshot rows: frame path relative to the dataset root"),
+)
+
+SESSIONS_COLUMNS: tuple[Column, ...] = (
+    Column("session_id", pa.string(), str, False, "session identifier"),
+    Column("scenario", pa.string(), str, False, "scenario name"),
+    Column("scenario_file", pa.string(), str, False, "scenario file path as given"),
+    Column("persona_id", pa.string(), str, False, "persona identifier"),
+    Column("seed", pa.int64(), int, False, "the session's own seed"),
+    Column("base_url", pa.string(), str, False, "app base URL"),
+    Column("viewport_w", pa.int32(), int, False, "viewport width in CSS px"),
+    Column("viewport_h", pa.int32(), int, False, "viewport height in CSS px"),
+    Column("user_agent", pa.string(), str, False, "browser user agent"),
+    Column("start_time", pa.timestamp("ms", tz="UTC"), Any, False, "synthetic wall-clock start"),
+    Column("duration_ms", pa.float64(), float, False, "synthetic duration"),
+    Column("n_events", pa.int64(), int, False, "rows in events for this session"),
+    Column("status", pa.string(), Literal["ok", "failed"], False, "ok or failed"),
+    Column("error", pa.string(), str, True, "failure reason with the step, when failed"),
+    Column("failed_step", pa.string(), str, True, "step id that failed"),
+    Column("generator_version", pa.string(), str, False, "synthgen version"),
+    Column("schema_version", pa.string(), str, False, "SCHEMA_VERSION"),
+)
+
+PERSONAS_COLUMNS: tuple[Column, ...] = (
+    Column("persona_id", pa.string(), str, False, "persona identifier"),
+    Column("seed", pa.int64(), int, False, "seed of the persona's Faker and motor draws"),
+    Column("first_name", pa.string(), str, False, "fake identity"),
+    Column("last_name", pa.string(), str, False, "fake identity"),
+    Column("email", pa.string(), str, False, "fake identity"),
+    Column("username", pa.string(), str, False, "fake identity"),
+    Column("password", pa.string(), str, False, "fake identity"),
+    Column("phone", pa.string(), str, False, "fake identity"),
+    Column("company", pa.string(), str, False, "fake identity"),
+    Column("job", pa.string(), str, False, "fake identity"),
+    Column("street", pa.string(), str, False, "fake identity"),
+    Column("city", pa.string(), str, False, "fake identity"),
+    Column("postcode", pa.string(), str, False, "fake identity"),
+    Column("country", pa.string(), str, False, "fake identity"),
+    Column("locale", pa.string(), str, False, "Faker locale"),
+    Column("motor_json", pa.string(), str, False, "all motor parameters as JSON (also flattened below)"),
+    Column("wpm", pa.float64(), float, False, "typing speed, words per minute"),
+    Column("mouse_throughput_bps", pa.float64(), float, False, "pointing throughput, bits/s"),
+    Column("scroll_style", pa.string(), str, False, "wheel or trackpad"),
+)
+
+
+def arrow_schema(columns: tuple[Column, ...], name: str) -> pa.Schema:
+    """The pyarrow schema of a table.
+
+    >>> arrow_schema(EVENTS_COLUMNS, "events").names[:3]
+    ['session_id', 'seq', 't_ms']
+    """
+    fields = [pa.field(c.name, c.arrow, nullable=c.nullable) for c in columns]
+    return pa.schema(fields, metadata={"synthgen.table": name, "synthgen.schema_version": SCHEMA_VERSION})
+
+
+def row_model(columns: tuple[Column, ...], name: str) -> type[BaseModel]:
+    """A pydantic model validating one row of a table.
+
+    >>> row_model(SESSIONS_COLUMNS, "S").model_fields["status"].is_required()
+    True
+    """
+    fields: dict[str, Any] = {}
+    for c in columns:
+        fields[c.name] = (Optional[c.py], None) if c.nullable else (c.py, ...)
+    return create_model(name, __config__=ConfigDict(extra="forbid", frozen=True), **fields)
+
+
+EVENTS_SCHEMA = arrow_schema(EVENTS_COLUMNS, "events")
+SESSIONS_SCHEMA = arrow_schema(SESSIONS_COLUMNS, "sessions")
+PERSONAS_SCHEMA = arrow_schema(PERSONAS_COLUMNS, "personas")
+
+Event = row_model(EVENTS_COLUMNS, "Event")
+SessionRow = row_model(SESSIONS_COLUMNS, "SessionRow")
+PersonaRow = row_model(PERSONAS_COLUMNS, "PersonaRow")
+
+
+class ManifestFile(BaseModel):
+    """One file of a dataset, with its size and checksum."""
+
+    path: str
+    table: str
+    rows: int
+    bytes: int
+    sha256: str
+
+
+class Manifest(BaseModel):
+    """``manifest.json`` at the dataset root.
+
+    >>> Manifest(command="synthgen generate", config={}, seed=7).schema_version == SCHEMA_VERSION
+    True
+    """
+
+    schema_version: str = SCHEMA_VERSION
+    generator_version: str = ""
+    command: str
+    config: dict[str, Any]
+    seed: int
+    sessions_total: int = 0
+    sessions_ok: int = 0
+    sessions_failed: int = 0
+    events_total: int = 0
+    synthetic_seconds: float = 0.0
+    files: list[ManifestFile] = []
