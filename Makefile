@@ -1,0 +1,16 @@
+# The two commands of the README. Both set everything up first (idempotent).
+.PHONY: setup demo test test-fast bench
+
+setup:
+	bash scripts/setup.sh
+
+# 1. Set up and run the main job: a small corpus from every bundled scenario into output/demo.
+demo: setup
+	.venv/bin/synthgen generate --scenario scenarios --sessions 2 --seed 7 --out output/demo --workers 2
+
+# 2. Set up and run the whole test suite (CI runs exactly this, through .ci/run).
+test: setup
+	.venv/bin/python -m pytest -q
+
+test-fast: setup
+	.venv/bin/python -m pytest -q -m "not browser and not slow"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up everything synthgen needs on a fresh machine: a virtual environment with the package and its
+# test tools, and a Chromium (Playwright's own build where downloads work, else the system's package).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+EXTRAS=${SYNTHGEN_EXTRAS:-test}
+
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
+
+# A Chromium: keep one that synthgen can already find, else try Playwright's download, else the OS package.
+if .venv/bin/python -c "from synthgen.browser.discovery import find_chromium; find_chromium()" 2>/dev/null; then
+  :
+elif .venv/bin/python -m playwright install chromium >/dev/null 2>&1 && \
+     .venv/bin/python -c "from synthgen.browser.discovery import find_chromium; find_chromium()" 2>/dev/null; then
+  :
+elif command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+else
+  echo "synthgen setup: no Chromium found and none could be installed; install Chromium or Chrome and set" \
+       "SYNTHGEN_CHROMIUM=/path/to/chrome" >&2
+  exit 1
+fi
+.venv/bin/python -c "from synthgen.browser.discovery import find_chromium; print('chromium:', find_chromium())"

@@ -1,0 +1,98 @@
+"""An in-memory driver for fast tests of the session logic: targets are boxes on a fixed page.
+
+>>> import asyncio
+>>> d = FakeDriver({"text=OK": Box(100, 100, 80, 30)})
+>>> asyncio.run(d.locate(Target(text="OK"), 1000)).box.width
+80
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from synthgen.browser.driver import Located
+from synthgen.motor.types import Box
+from synthgen.scenario.steps import Target
+
+__all__ = ["FakeDriver", "Box", "Target"]
+
+
+@dataclass
+class FakeDriver:
+    """Records every call; ``boxes`` maps ``Target.describe()`` to a box; ``texts`` are visible texts."""
+
+    boxes: dict[str, Box]
+    texts: set[str] = field(default_factory=set)
+    viewport: tuple[int, int] = (1280, 800)
+    url: str = "about:blank"
+    calls: list[tuple] = field(default_factory=list)
+    checked: dict[str, bool] = field(default_factory=dict)
+    scroll_y: float = 0.0
+
+    async def goto(self, url: str, timeout_ms: float) -> None:
+        self.calls.append(("goto", url))
+        self.url = url
+
+    async def current_url(self) -> str:
+        return self.url
+
+    async def settle(self) -> None:
+        pass
+
+    async def locate(self, target: Target, timeout_ms: float) -> Located:
+        key = target.describe()
+        if key not in self.boxes:
+            raise PlaywrightTimeout(f"no element for {key}")
+        b = self.boxes[key]
+        return Located(Box(b.x, b.y - self.scroll_y, b.width, b.height), key)
+
+    async def move(self, xs: list[float], ys: list[float]) -> None:
+        self.calls.append(("move", len(xs), xs[-1] if xs else None, ys[-1] if ys else None))
+
+    async def mouse_down(self, x: float, y: float, button: int, click_count: int) -> None:
+        self.calls.append(("down", button, click_count))
+
+    async def mouse_up(self, x: float, y: float, button: int, click_count: int) -> None:
+        self.calls.append(("up", button, click_count))
+
+    async def wheel(self, x: float, y: float, dxs: list[float], dys: list[float]) -> None:
+        self.scroll_y = max(0.0, self.scroll_y + sum(dys))
+        self.calls.append(("wheel", sum(dys)))
+
+    async def key_down(self, key: str, code: str) -> None:
+        self.calls.append(("keydown", key))
+
+    async def key_up(self, key: str, code: str) -> None:
+        self.calls.append(("keyup", key))
+
+    async def select_option(self, target: Target, option: str, timeout_ms: float) -> None:
+        self.calls.append(("select", target.describe(), option))
+
+    async def set_files(self, target: Target, name: str, mime: str, data: bytes, timeout_ms: float) -> None:
+        self.calls.append(("files", name, len(data)))
+
+    async def is_checked(self, target: Target, timeout_ms: float) -> bool:
+        return self.checked.get(target.describe(), False)
+
+    async def read(self, target: Target, attribute: str | None, timeout_ms: float) -> str:
+        return f"read:{target.describe()}"
+
+    async def wait_text(self, text: str, timeout_ms: float) -> None:
+        if text not in self.texts:
+            raise PlaywrightTimeout(f"text {text!r} not visible")
+
+    async def wait_target(self, target: Target, timeout_ms: float) -> None:
+        await self.locate(target, timeout_ms)
+
+    async def wait_url(self, pattern: str, timeout_ms: float) -> None:
+        if not re.search(pattern, self.url):
+            raise PlaywrightTimeout(f"url {self.url} does not match {pattern}")
+
+    async def screenshot(self, fmt: str, quality: int | None, scale: float) -> bytes:
+        return b"\xff\xd8fake\xff\xd9"
+
+    async def user_agent(self) -> str:
+        return "FakeDriver/1.0"

@@ -1,0 +1,140 @@
+"""The ``synthgen`` command line: parses options, calls the library, prints results. No logic here.
+
+>>> from typer.testing import CliRunner
+>>> CliRunner().invoke(app, ["--help"]).exit_code
+0
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from synthgen import __version__
+from synthgen.errors import SynthgenError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="Synthetic human-computer interaction telemetry: scripted personas drive real web apps in headless "
+         "Chromium and the output has the schema of real in-page telemetry.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+apps_app = typer.Typer(help="The bundled demo web apps.", no_args_is_help=True)
+scenarios_app = typer.Typer(help="Scenario files: list them, export their JSON Schema.", no_args_is_help=True)
+app.add_typer(apps_app, name="apps")
+app.add_typer(scenarios_app, name="scenarios")
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    raise typer.Exit(2)
+
+
+def version_cb(value: bool) -> None:
+    if value:
+        out.print(f"synthgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=version_cb, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """synthgen: synthetic interaction data with no person behind it."""
+
+
+@app.command()
+def generate(
+    scenario: list[Path] = typer.Option(..., "--scenario", "-s", help="A scenario YAML file or a folder of them "
+                                        "(repeatable)."),
+    sessions: int = typer.Option(5, "--sessions", "-n", help="Sessions per scenario."),
+    seed: int = typer.Option(0, "--seed", help="Job seed: same seed, same events, byte for byte."),
+    out_dir: Path = typer.Option(Path("output/run"), "--out", "-o", help="Dataset folder (created)."),
+    personas: int = typer.Option(50, "--personas", help="Size of the persona pool drawn from the population."),
+    workers: int = typer.Option(1, "--workers", "-w", help="Browser processes (0 = one per CPU)."),
+    concurrency: int = typer.Option(2, "--concurrency", "-c", help="Sessions at once per browser."),
+    screenshots: str = typer.Option("off", "--screenshots", help="Screen capture: off, step (after each step), "
+                                    "action."),
+    image_format: str = typer.Option("jpeg", "--image-format", help="jpeg or png."),
+    chromium: Optional[str] = typer.Option(None, "--chromium", envvar="SYNTHGEN_CHROMIUM",
+                                           help="Chromium executable (default: discover)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Run every scenario against this URL instead "
+                                           "of its app/base_url."),
+    resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip sessions already written completely."),
+    step_timeout_ms: float = typer.Option(10_000, "--step-timeout-ms", help="Default per-step timeout."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+) -> None:
+    """Generate a telemetry dataset: personas run the scenarios against the apps in Chromium.
+
+    Example: synthgen generate -s scenarios/webmail -n 20 --seed 7 -o output/run1
+    """
+    from synthgen.runner.local import GenerateConfig, default_workers, generate as run_generate
+    from synthgen.session import SessionOptions
+
+    try:
+        cfg = GenerateConfig(
+            scenarios=list(scenario), sessions=sessions, seed=seed, out=out_dir, personas=personas,
+            workers=workers or default_workers(), concurrency=concurrency, chromium=chromium, resume=resume,
+            base_url=base_url,
+            options=SessionOptions(step_timeout_ms=step_timeout_ms, screenshots=screenshots,
+                                   image_format=image_format))
+        cfg.validate()
+        with Progress(TextColumn("[bold]generate"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
+                      TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not progress) as bar:
+            task = bar.add_task("sessions", total=None, info="")
+
+            def on_progress(done: int, total: int, s) -> None:  # type: ignore[no-untyped-def]
+                info = "" if s is None else (f"[green]{s.session_id}" if s.status == "ok" else f"[red]{s.session_id} failed")
+                bar.update(task, completed=done, total=total, info=info)
+
+            summary = run_generate(cfg, on_progress=on_progress, command=" ".join(["synthgen", *sys.argv[1:]]))
+    except SynthgenError as exc:
+        _fail(exc)
+        return
+    s = summary
+    out.print(f"sessions   {s.ok + s.failed} ({s.ok} ok, {s.failed} failed; {s.sessions_run} run now, "
+              f"{s.sessions_skipped} already there)")
+    out.print(f"events     {s.events:,}")
+    out.print(f"synthetic  {s.synthetic_seconds:,.1f} s of human time")
+    out.print(f"wall       {s.wall_seconds:,.1f} s  ({s.realtime_factor:,.1f}x real time)")
+    out.print(f"peak RSS   {s.peak_rss_mb:,.0f} MB (largest process)")
+    out.print(f"dataset    {s.out}/  (events/ sessions/ personas/ manifest.json)")
+    for f in s.failures[:10]:
+        err.print(f"[red]failed[/] {f.session_id}: {f.error}", highlight=False)
+    if s.failed:
+        raise typer.Exit(1)
+
+
+@apps_app.command("serve")
+def apps_serve(port: int = typer.Option(8765, help="Port on 127.0.0.1 (0 = any free port)."),
+               host: str = typer.Option("127.0.0.1", help="Interface to listen on.")) -> None:
+    """Serve the bundled apps for manual exploration (Ctrl+C to stop)."""
+    from synthgen.apps.server import serve_forever
+
+    serve_forever(host, port)
+
+
+@apps_app.command("list")
+def apps_list() -> None:
+    """List the bundled apps."""
+    from synthgen.apps.server import app_info, list_apps
+
+    for name in list_apps():
+        info = app_info(name)
+        out.print(f"{name:10} {info.get('title', '')}: {info.get('description', '')}", highlight=False)
+
+
+def main() -> None:
+    """Entry point for ``python -m synthgen``."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

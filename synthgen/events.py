@@ -1,0 +1,130 @@
+"""The session's event log: planned input turned into ``events`` rows, columnar, on the synthetic clock.
+
+>>> import numpy as np
+>>> from synthgen.motor.types import MousePath
+>>> log = EventLog("s1")
+>>> log.set_context(url="http://x/", step_id="1", intent="click")
+>>> log.moves(MousePath(np.array([5.0, 21.7]), np.array([1.0, 2.0]), np.array([3.0, 4.0])))
+>>> log.add(22.0, "mousedown", x=2.0, y=4.0, button=0, buttons=1)
+>>> log.to_table().column("type").to_pylist()
+['mousemove', 'mousemove', 'mousedown']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from synthgen.motor.types import ButtonAction, KeyAction, MousePath, WheelPath
+from synthgen.schema import EVENTS_COLUMNS, EVENTS_SCHEMA
+
+__all__ = ["EventLog", "BUTTON_BITS"]
+
+# DOM `buttons` bit for each `button` value: left 1, right 2, middle 4.
+BUTTON_BITS = {0: 1, 1: 4, 2: 2}
+_NAMES = [c.name for c in EVENTS_COLUMNS]
+_PER_EVENT = [n for n in _NAMES if n not in ("session_id", "seq", "url", "step_id", "intent")]
+
+
+class EventLog:
+    """Rows appended in any order; :meth:`to_table` sorts them by time (stable) and numbers them."""
+
+    def __init__(self, session_id: str) -> None:
+        self.session_id = session_id
+        self._cols: dict[str, list[Any]] = {n: [] for n in _NAMES if n not in ("session_id", "seq")}
+        self._ctx = {"url": "", "step_id": "", "intent": ""}
+
+    def __len__(self) -> int:
+        return len(self._cols["t_ms"])
+
+    def set_context(self, *, url: str | None = None, step_id: str | None = None, intent: str | None = None) -> None:
+        """Values stamped on every following row (page URL, scenario step, its action)."""
+        for k, v in (("url", url), ("step_id", step_id), ("intent", intent)):
+            if v is not None:
+                self._ctx[k] = v
+
+    @property
+    def url(self) -> str:
+        return self._ctx["url"]
+
+    def add(self, t_ms: float, type_: str, **fields: Any) -> None:
+        """One event; unknown field names are a programming error."""
+        unknown = set(fields) - set(_PER_EVENT)
+        if unknown:
+            raise KeyError(f"not event columns: {sorted(unknown)}")
+        c = self._cols
+        c["t_ms"].append(float(t_ms))
+        c["type"].append(type_)
+        for n in _PER_EVENT[2:]:
+            c[n].append(fields.get(n))
+        for k, v in self._ctx.items():
+            c[k].append(v)
+
+    def moves(self, path: MousePath, *, buttons: int = 0, target: str | None = None) -> None:
+        """All samples of a planned path, at full resolution."""
+        n = len(path)
+        if n == 0:
+            return
+        c = self._cols
+        c["t_ms"].extend(np.asarray(path.t_ms, dtype=np.float64).tolist())
+        c["type"].extend(["mousemove"] * n)
+        c["x"].extend(np.asarray(path.x, dtype=np.float32).tolist())
+        c["y"].extend(np.asarray(path.y, dtype=np.float32).tolist())
+        c["buttons"].extend([buttons] * n)
+        c["target"].extend([target] * n)
+        for name in _PER_EVENT[2:]:
+            if name not in ("x", "y", "buttons", "target"):
+                c[name].extend([None] * n)
+        for k, v in self._ctx.items():
+            c[k].extend([v] * n)
+
+    def press(self, a: ButtonAction, *, target: str | None, held: int = 0) -> None:
+        """mousedown/mouseup (+contextmenu for the right button, click or dblclick) as Chromium fires them."""
+        bit = BUTTON_BITS[a.button]
+        common = {"x": a.x, "y": a.y, "button": a.button, "target": target}
+        self.add(a.t_down, "mousedown", buttons=held | bit, **common)
+        if a.button == 2:
+            # Chromium on Linux fires contextmenu right after the right button goes down.
+            self.add(a.t_down, "contextmenu", buttons=held | bit, **common)
+        self.add(a.t_up, "mouseup", buttons=held, **common)
+        if a.button == 0:
+            self.add(a.t_up, "click", buttons=held, **common)
+            if a.click_count == 2:
+                self.add(a.t_up, "dblclick", buttons=held, **common)
+
+    def keys(self, actions: list[KeyAction], *, target: str | None) -> None:
+        """keydown/keyup pairs; rollover interleaves them, the final sort orders them."""
+        for a in actions:
+            self.add(a.t_down, "keydown", key=a.key, code=a.code, repeat=False, modifiers=a.modifiers, target=target)
+            self.add(a.t_up, "keyup", key=a.key, code=a.code, repeat=False, modifiers=_up_modifiers(a), target=target)
+
+    def wheel(self, w: WheelPath, *, target: str | None = None) -> None:
+        for i in range(len(w)):
+            self.add(float(w.t_ms[i]), "wheel", x=float(w.x[i]), y=float(w.y[i]), delta_x=float(w.delta_x[i]),
+                     delta_y=float(w.delta_y[i]), buttons=0, target=target)
+
+    def to_table(self) -> pa.Table:
+        """The rows sorted by time (ties keep insertion order), with ``seq`` from 0."""
+        t = np.asarray(self._cols["t_ms"], dtype=np.float64)
+        order = np.argsort(t, kind="stable")
+        n = len(t)
+        arrays = {"session_id": pa.array([self.session_id] * n, pa.string()),
+                  "seq": pa.array(np.arange(n, dtype=np.int64))}
+        for name, values in self._cols.items():
+            field = EVENTS_SCHEMA.field(name)
+            ordered = [values[i] for i in order]
+            if pa.types.is_dictionary(field.type):
+                arrays[name] = pa.array(ordered, pa.string()).dictionary_encode()
+            else:
+                arrays[name] = pa.array(ordered, field.type)
+        return pa.table([arrays[f.name] for f in EVENTS_SCHEMA], schema=EVENTS_SCHEMA)
+
+
+def _up_modifiers(a: KeyAction) -> int:
+    # A modifier key's own bit is cleared on its keyup, as KeyboardEvent reports it.
+    from synthgen.schema import MOD_ALT, MOD_CTRL, MOD_META, MOD_SHIFT
+
+    own = {"Shift": MOD_SHIFT, "Control": MOD_CTRL, "Alt": MOD_ALT, "Meta": MOD_META}.get(a.key, 0)
+    return a.modifiers & ~own

@@ -1,0 +1,54 @@
+"""The Persona: a fake identity plus motor traits, with its own seed.
+
+>>> from synthgen.persona.population import sample_personas
+>>> p = sample_personas(1, seed=5)[0]
+>>> p.persona_id, p.view()["wpm"] > 0
+('p5-0000', True)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from synthgen.motor.params import MotorProfile
+from synthgen.persona.identity import Identity
+
+__all__ = ["Persona"]
+
+
+class Persona(BaseModel):
+    """One synthetic person."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    persona_id: str
+    seed: int
+    identity: Identity
+    motor: MotorProfile
+
+    def view(self) -> dict[str, Any]:
+        """The flat values that scenario filters and ``{{ persona.* }}`` templates see."""
+        ident = self.identity.model_dump()
+        ident["name"] = self.identity.name
+        ident["id"] = self.persona_id
+        ident["wpm"] = float(self.motor.keyboard.wpm)
+        ident["mouse_throughput_bps"] = float(self.motor.mouse.throughput_bps)
+        ident["scroll_style"] = str(self.motor.scroll.style)
+        return ident
+
+    def template_values(self) -> dict[str, str]:
+        """String values for ``{{ persona.<field> }}``."""
+        return {k: str(v) for k, v in self.view().items()}
+
+    def to_row(self) -> dict[str, Any]:
+        """One row of the ``personas`` table (see :data:`synthgen.schema.PERSONAS_COLUMNS`)."""
+        row: dict[str, Any] = {"persona_id": self.persona_id, "seed": self.seed}
+        row.update(self.identity.model_dump())
+        row["motor_json"] = json.dumps(self.motor.model_dump(mode="json"), sort_keys=True)
+        row["wpm"] = float(self.motor.keyboard.wpm)
+        row["mouse_throughput_bps"] = float(self.motor.mouse.throughput_bps)
+        row["scroll_style"] = str(self.motor.scroll.style)
+        return row

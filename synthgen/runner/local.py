@@ -1,0 +1,210 @@
+"""The local engine: generate a dataset with N worker processes, each a Chromium with several pages.
+
+>>> # summary = generate(GenerateConfig(scenarios=[Path("scenarios/webmail")], sessions=5, seed=7, out=Path("output/run1")))
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import multiprocessing as mp
+import os
+import resource
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from synthgen.errors import AppUnreachableError, ConfigError
+from synthgen.persona.population import sample_personas
+from synthgen.runner.manifest import write_manifest
+from synthgen.runner.plan import plan_sessions
+from synthgen.runner.worker import SessionSummary, WorkerConfig, run_specs
+from synthgen.scenario.loader import load_scenarios
+from synthgen.scenario.model import Scenario
+from synthgen.session import SessionOptions, SessionSpec
+from synthgen.sinks.files import ensure_dir
+from synthgen.sinks.parquet import ParquetSink, write_personas
+
+__all__ = ["GenerateConfig", "RunSummary", "generate", "default_workers"]
+
+
+def default_workers() -> int:
+    """One Chromium per core, at least one."""
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class GenerateConfig:
+    """Everything ``synthgen generate`` takes."""
+
+    scenarios: list[Path]
+    sessions: int = 5
+    seed: int = 0
+    out: Path = Path("output/run")
+    personas: int = 50
+    workers: int = 1
+    concurrency: int = 2
+    chromium: str | None = None
+    resume: bool = True
+    options: SessionOptions = field(default_factory=SessionOptions)
+    base_url: str | None = None  # overrides every scenario's app/base_url (run against any web app)
+
+    def validate(self) -> None:
+        if self.sessions < 1:
+            raise ConfigError("sessions", self.sessions, "must be at least 1")
+        if self.personas < 1:
+            raise ConfigError("personas", self.personas, "must be at least 1")
+        if not 1 <= self.workers <= 256:
+            raise ConfigError("workers", self.workers, "must be between 1 and 256")
+        if not 1 <= self.concurrency <= 64:
+            raise ConfigError("concurrency", self.concurrency, "must be between 1 and 64")
+        if self.options.screenshots not in ("off", "step", "action"):
+            raise ConfigError("screenshots", self.options.screenshots, "use off, step or action")
+        if self.options.image_format not in ("jpeg", "png"):
+            raise ConfigError("image_format", self.options.image_format, "use jpeg or png")
+
+    def to_json(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["scenarios"] = [str(p) for p in self.scenarios]
+        d["out"] = str(self.out)
+        return d
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the CLI's closing lines and for tests."""
+
+    out: Path
+    sessions_run: int
+    sessions_skipped: int
+    ok: int
+    failed: int
+    events: int
+    synthetic_seconds: float
+    wall_seconds: float
+    peak_rss_mb: float
+    failures: list[SessionSummary]
+
+    @property
+    def realtime_factor(self) -> float:
+        return self.synthetic_seconds / self.wall_seconds if self.wall_seconds > 0 else 0.0
+
+
+def _check_reachable(url: str, scenario: str) -> None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 (loopback or user-given URL)
+            resp.read(1)
+    except urllib.error.HTTPError:
+        return  # it answers; a 404 at the base is the app's business
+    except (urllib.error.URLError, OSError) as exc:
+        raise AppUnreachableError(f"scenario {scenario!r}: {url} does not answer ({getattr(exc, 'reason', exc)}); "
+                                  "start the app or fix app/base_url (or --base-url)") from exc
+
+
+def _base_urls(scenarios: list[Scenario], cfg: GenerateConfig, stack: ExitStack) -> dict[str, str]:
+    urls: dict[str, str] = {}
+    server = None
+    for sc in scenarios:
+        if cfg.base_url:
+            urls[sc.name] = cfg.base_url
+        elif sc.base_url:
+            urls[sc.name] = str(sc.base_url)
+        else:
+            if server is None:
+                from synthgen.apps.server import AppServer
+
+                server = stack.enter_context(AppServer())
+            urls[sc.name] = server.url(sc.app)
+    for name, url in urls.items():
+        _check_reachable(url, name)
+    return urls
+
+
+def _worker_main(specs: list[SessionSpec], wcfg: WorkerConfig, queue: Any) -> None:
+    """Entry point of a worker process: report each finished session on the queue."""
+    try:
+        asyncio.run(run_specs(specs, wcfg, on_done=queue.put))
+    except BaseException as exc:  # reported, so the coordinator can say which worker died and why
+        queue.put(("worker-error", f"{type(exc).__name__}: {exc}"))
+        raise
+
+
+def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummary | None], None] | None = None,
+             command: str | None = None) -> RunSummary:
+    """Generate a dataset into ``cfg.out``; sessions already written completely are skipped (resume)."""
+    cfg.validate()
+    t0 = time.perf_counter()
+    scenarios = load_scenarios(cfg.scenarios)
+    names = [s.name for s in scenarios]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ConfigError("scenarios", [str(p) for p in cfg.scenarios],
+                          f"scenario names must be unique in a job; repeated: {', '.join(dup)}")
+    personas = sample_personas(cfg.personas, seed=cfg.seed)
+    out = ensure_dir(Path(cfg.out))
+    summaries: list[SessionSummary] = []
+    with ExitStack() as stack:
+        urls = _base_urls(scenarios, cfg, stack)
+        specs = plan_sessions(scenarios, cfg.sessions, cfg.seed, personas, urls)
+        todo = [s for s in specs if not (cfg.resume and ParquetSink.session_done(out, s.session_id))]
+        skipped = len(specs) - len(todo)
+        write_personas(out, personas)
+        total = len(specs)
+        if on_progress:
+            on_progress(skipped, total, None)
+
+        def done(s: SessionSummary) -> None:
+            summaries.append(s)
+            if on_progress:
+                on_progress(skipped + len(summaries), total, s)
+
+        wcfg = WorkerConfig(out=out, options=cfg.options, concurrency=cfg.concurrency, chromium=cfg.chromium)
+        if todo:
+            _run(todo, wcfg, min(cfg.workers, len(todo)), done)
+    manifest = write_manifest(out, command=command or " ".join(["synthgen", *sys.argv[1:]]), config=cfg.to_json(),
+                              seed=cfg.seed)
+    wall = time.perf_counter() - t0
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return RunSummary(out=out, sessions_run=len(summaries), sessions_skipped=skipped,
+                      ok=manifest.sessions_ok, failed=manifest.sessions_failed, events=manifest.events_total,
+                      synthetic_seconds=manifest.synthetic_seconds, wall_seconds=wall, peak_rss_mb=peak / 1024.0,
+                      failures=[s for s in summaries if s.status != "ok"])
+
+
+def _run(todo: list[SessionSpec], wcfg: WorkerConfig, workers: int, done: Callable[[SessionSummary], None]) -> None:
+    if workers <= 1:
+        asyncio.run(run_specs(todo, wcfg, on_done=done))
+        return
+    ctx = mp.get_context("spawn")  # fork would copy the coordinator's threads (the app server) unsafely
+    queue = ctx.Queue()
+    shards = [todo[i::workers] for i in range(workers)]
+    procs = [ctx.Process(target=_worker_main, args=(shard, wcfg, queue), daemon=True) for shard in shards if shard]
+    for p in procs:
+        p.start()
+    expected = len(todo)
+    received = 0
+    errors: list[str] = []
+    while received < expected:
+        try:
+            msg = queue.get(timeout=1.0)
+        except Exception:
+            if not any(p.is_alive() for p in procs):
+                break
+            continue
+        if isinstance(msg, tuple) and msg and msg[0] == "worker-error":
+            errors.append(msg[1])
+            continue
+        received += 1
+        done(msg)
+    for p in procs:
+        p.join(timeout=30)
+    if received < expected:
+        from synthgen.errors import SynthgenError
+
+        raise SynthgenError(f"{expected - received} sessions were not finished: a worker died "
+                            f"({'; '.join(errors) or 'no message'}); re-run the same command to complete them")

@@ -1,0 +1,52 @@
+"""Turn a job (scenarios × sessions, one seed, a persona pool) into session specs. Pure, no browser.
+
+Each session's seed depends only on (job seed, scenario name, session index), so the dataset does not
+depend on the number or order of workers.
+
+>>> session_seed(7, "login", 0) == session_seed(7, "login", 0) != session_seed(7, "login", 1)
+True
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from synthgen.errors import ConfigError
+from synthgen.persona.model import Persona
+from synthgen.scenario.model import Scenario
+from synthgen.session import SessionSpec
+
+__all__ = ["session_seed", "session_id", "plan_sessions"]
+
+
+def session_seed(job_seed: int, scenario_name: str, index: int) -> int:
+    """The seed of one session."""
+    tag = zlib.crc32(scenario_name.encode("utf-8"))
+    return int(np.random.SeedSequence([job_seed, tag, index]).generate_state(1, dtype=np.uint64)[0] >> 1)
+
+
+def session_id(job_seed: int, scenario_name: str, index: int) -> str:
+    """A readable, unique, deterministic session id: ``<scenario>-s<seed>-<index>``."""
+    return f"{scenario_name}-s{job_seed}-{index:05d}"
+
+
+def plan_sessions(scenarios: list[Scenario], sessions_per_scenario: int, job_seed: int,
+                  personas: list[Persona], base_urls: dict[str, str]) -> list[SessionSpec]:
+    """All sessions of a job, scenario by scenario; personas drawn per session among those the filter accepts."""
+    if sessions_per_scenario < 1:
+        raise ConfigError("sessions", sessions_per_scenario, "must be at least 1")
+    specs: list[SessionSpec] = []
+    for sc in scenarios:
+        eligible = [p for p in personas if sc.personas.accepts(p.view())]
+        if not eligible:
+            raise ConfigError("personas", len(personas),
+                              f"no persona in the pool passes scenario {sc.name!r}'s filter {sc.personas}; "
+                              "widen the filter or raise --personas")
+        for i in range(sessions_per_scenario):
+            seed = session_seed(job_seed, sc.name, i)
+            pick = int(np.random.default_rng([seed, 1]).integers(len(eligible)))
+            specs.append(SessionSpec(index=i, session_id=session_id(job_seed, sc.name, i), seed=seed, scenario=sc,
+                                     persona=eligible[pick], base_url=base_urls[sc.name]))
+    return specs

@@ -1,0 +1,462 @@
+"""One session: a persona works through a scenario in one page; planned input is dispatched and recorded.
+
+The motor models plan every event on the synthetic clock (``self.clock`` ms); the driver sends the events
+to the page as fast as it allows. Output timestamps come only from the plan, so the same
+(scenario, persona, seed, app) gives the same events whatever the machine's speed.
+
+>>> # result = await run_session(spec, PlaywrightDriver(page, (1280, 800)))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+from urllib.parse import urljoin
+
+import numpy as np
+import pyarrow as pa
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from synthgen import __version__
+from synthgen.browser.driver import Driver, Located
+from synthgen.errors import AssertionFailedError, StepError, SynthgenError, TargetNotFoundError
+from synthgen.events import BUTTON_BITS, EventLog
+from synthgen.motor import keyboard, mouse, scroll, timing
+from synthgen.motor.types import Box, ButtonAction, KeyAction, MousePath
+from synthgen.persona.identity import persona_faker
+from synthgen.persona.model import Persona
+from synthgen.scenario import steps as S
+from synthgen.scenario.model import Scenario
+from synthgen.scenario.planner import data_row, iter_actions
+from synthgen.scenario.templating import TemplateContext, render, render_variables
+from synthgen.schema import SCHEMA_VERSION
+from synthgen.uploads import make_upload
+
+__all__ = ["SessionSpec", "SessionOptions", "SessionResult", "Frame", "run_session", "session_start_time"]
+
+_BUTTON_NUM = {"left": 0, "middle": 1, "right": 2}
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """What one session is: deterministic from these values alone."""
+
+    index: int
+    session_id: str
+    seed: int
+    scenario: Scenario
+    persona: Persona
+    base_url: str
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """How to run sessions (not what they contain)."""
+
+    step_timeout_ms: float = 10_000.0
+    goto_timeout_ms: float = 20_000.0
+    dispatch_every: int = 3  # send every n-th planned mousemove (plus the last), see module docstring
+    screenshots: str = "off"  # off | step | action (screenshot steps always capture)
+    image_format: str = "jpeg"  # jpeg | png
+    image_quality: int = 70
+    image_scale: float = 1.0
+    failure_screenshot: bool = True
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A captured screen image, stored at ``path`` relative to the dataset root."""
+
+    path: str
+    data: bytes
+
+
+@dataclass
+class SessionResult:
+    """Everything a session produced; written by the sinks."""
+
+    row: dict[str, Any]
+    events: pa.Table
+    frames: list[Frame] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.row["status"] == "ok"
+
+
+def session_start_time(seed: int) -> dt.datetime:
+    """A synthetic wall-clock start on a weekday morning of 2026, drawn from the seed (never the clock).
+
+    >>> session_start_time(7) == session_start_time(7)
+    True
+    """
+    rng = np.random.default_rng([seed, 0x51A])
+    day = dt.date(2026, 1, 5) + dt.timedelta(days=int(rng.integers(0, 300)))
+    day += dt.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+    minutes = int(rng.normal(10.5 * 60, 120))
+    minutes = min(max(minutes, 7 * 60), 18 * 60)
+    ms = int(rng.integers(0, 60_000))
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=minutes,
+                                                                                            milliseconds=ms)
+
+
+class _Session:
+    """The per-session state machine; one instance per run."""
+
+    def __init__(self, spec: SessionSpec, driver: Driver, opts: SessionOptions) -> None:
+        self.spec, self.driver, self.opts = spec, driver, opts
+        ss = np.random.SeedSequence(spec.seed)
+        plan_ss, motor_ss, faker_ss = ss.spawn(3)
+        self.plan_rng = np.random.default_rng(plan_ss)
+        self.rng = np.random.default_rng(motor_ss)
+        self.motor = spec.persona.motor
+        self.log = EventLog(spec.session_id)
+        self.frames: list[Frame] = []
+        self.clock = 0.0
+        w, h = spec.scenario.viewport.width, spec.scenario.viewport.height
+        self.viewport = (w, h)
+        self.cursor = (float(w) * float(self.rng.uniform(0.3, 0.7)), float(h) * float(self.rng.uniform(0.3, 0.7)))
+        self.hand_on_keyboard = False
+        fake = persona_faker(int(faker_ss.generate_state(1)[0]), spec.persona.identity.locale)
+        self.ctx = TemplateContext(persona=spec.persona.template_values(), faker=fake, variables={}, captured={},
+                                   data=data_row(spec.scenario, spec.index, self.plan_rng),
+                                   now=session_start_time(spec.seed).replace(tzinfo=None))
+        self.ctx.variables.update(render_variables(dict(spec.scenario.variables), self.ctx))
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def _timeout(self, step: S.StepBase) -> float:
+        return float(step.timeout_ms or self.opts.step_timeout_ms)
+
+    def _abs_url(self, url: str) -> str:
+        return urljoin(self.spec.base_url, render(url, self.ctx))
+
+    def _dispatch_subset(self, path: MousePath) -> tuple[list[float], list[float]]:
+        n = len(path)
+        idx = list(range(self.opts.dispatch_every - 1, n - 1, self.opts.dispatch_every)) + [n - 1]
+        return [float(path.x[i]) for i in idx], [float(path.y[i]) for i in idx]
+
+    async def _locate(self, step: S.StepBase, target: S.Target) -> Located:
+        try:
+            return await self.driver.locate(target, self._timeout(step))
+        except PlaywrightTimeout as exc:
+            raise TargetNotFoundError(
+                _sid(self), step.kind, f"{target.describe()} matched no visible element within "  # type: ignore[attr-defined]
+                f"{self._timeout(step):.0f} ms at {await self.driver.current_url()}",
+                fix="check the target against the page (`synthgen apps serve` to look), or raise timeout_ms") from exc
+
+    async def _reach(self, step: S.StepBase, target: S.Target) -> Located:
+        """Locate the target, scrolling it into view with the wheel as a person would."""
+        loc = await self._locate(step, target)
+        w, h = self.viewport
+        for _ in range(12):
+            b = loc.box
+            cy = b.y + b.height / 2.0
+            if b.x + b.width > 0 and b.x < w and 8 <= cy <= h - 8:
+                return loc
+            await self._wheel(cy - h * float(self.rng.uniform(0.35, 0.55)))
+            loc = await self._locate(step, target)
+        raise StepError(_sid(self), step.kind, f"{target.describe()} stayed outside the viewport after scrolling",  # type: ignore[attr-defined]
+                        fix="check that the page scrolls to it (a scroll container under another element?)")
+
+    async def _move_to(self, box: Box, *, target: str | None) -> tuple[float, float]:
+        path, end = mouse.plan_move(self.rng, self.motor.mouse, self.cursor, box, self.clock, self.viewport,
+                                    homing=self.hand_on_keyboard)
+        self.hand_on_keyboard = False
+        buttons = 0
+        self.log.moves(path, buttons=buttons, target=None)
+        if len(path):
+            self.clock = max(self.clock, path.end_ms)
+            xs, ys = self._dispatch_subset(path)
+            await self.driver.move(xs, ys)
+        self.cursor = (float(end[0]), float(end[1]))
+        return self.cursor
+
+    async def _press(self, at: tuple[float, float], *, button: int, clicks: int, target: str | None) -> None:
+        actions = mouse.plan_click(self.rng, self.motor.mouse, at, self.clock, button=button, clicks=clicks)
+        for a in actions:
+            self.log.press(a, target=target)
+            await self.driver.mouse_down(a.x, a.y, a.button, a.click_count)
+            await self.driver.mouse_up(a.x, a.y, a.button, a.click_count)
+            self.clock = max(self.clock, a.t_up)
+        self.cursor = (actions[-1].x, actions[-1].y)
+
+    async def _click_target(self, step: S.StepBase, target: S.Target, *, button: int = 0, clicks: int = 1) -> Located:
+        loc = await self._reach(step, target)
+        at = await self._move_to(loc.box, target=loc.description)
+        await self._press(at, button=button, clicks=clicks, target=loc.description)
+        return loc
+
+    async def _keys(self, actions: list[KeyAction], *, target: str | None) -> None:
+        if not actions:
+            return
+        self.log.keys(actions, target=target)
+        timeline: list[tuple[float, int, bool, KeyAction]] = []
+        for i, a in enumerate(actions):
+            timeline.append((a.t_down, i, True, a))
+            timeline.append((a.t_up, i, False, a))
+        # Sorted by planned time, so rollover (next down before last up) reaches the page as planned.
+        for _, _, down, a in sorted(timeline, key=lambda e: (e[0], e[1], not e[2])):
+            if down:
+                await self.driver.key_down(a.key, a.code)
+            else:
+                await self.driver.key_up(a.key, a.code)
+        self.clock = max(self.clock, max(a.t_up for a in actions))
+        self.hand_on_keyboard = True
+
+    async def _chord(self, chord: str, *, target: str | None) -> None:
+        try:
+            actions = keyboard.plan_keys(self.rng, self.motor.keyboard, chord, self.clock)
+        except ValueError as exc:
+            raise StepError(_sid(self), "press", str(exc), fix="use Playwright key names: Enter, Tab, Control+A, ArrowDown") from exc
+        await self._keys(actions, target=target)
+
+    async def _wheel(self, dy: float, dx: float = 0.0) -> None:
+        w = scroll.plan_scroll(self.rng, self.motor.scroll, dy, self.cursor, self.clock, dx=dx)
+        if len(w) == 0:
+            return
+        self.log.wheel(w)
+        await self.driver.wheel(float(w.x[0]), float(w.y[0]), [float(v) for v in w.delta_x],
+                                [float(v) for v in w.delta_y])
+        self.clock = max(self.clock, float(w.t_ms[-1]))
+
+    def _think(self, dist: S.ThinkDist) -> None:
+        dur = timing.think_ms(self.rng, dist.median_ms, dist.sigma)
+        idle = mouse.plan_idle(self.rng, self.motor.mouse, self.cursor, self.clock, dur, self.viewport)
+        # Idle drift is recorded but not sent: a few px of drift changes no hover state.
+        self.log.moves(idle)
+        if len(idle):
+            self.cursor = (float(idle.x[-1]), float(idle.y[-1]))
+        self.clock += dur
+
+    async def _capture(self, reason: str, name: str | None = None) -> None:
+        o = self.opts
+        data = await self.driver.screenshot(o.image_format, o.image_quality if o.image_format == "jpeg" else None,
+                                            o.image_scale)
+        ext = "jpg" if o.image_format == "jpeg" else o.image_format
+        path = f"frames/{self.spec.session_id}/{len(self.frames):05d}{'-' + _slug(name) if name else ''}.{ext}"
+        self.frames.append(Frame(path, data))
+        self.log.add(self.clock, "screenshot", frame=path, target=reason)
+
+    async def _note_url(self) -> None:
+        url = await self.driver.current_url()
+        if url != self.log.url:
+            self.log.set_context(url=url)
+            self.log.add(self.clock, "navigate")
+
+    # ---- steps ---------------------------------------------------------------------------------
+    async def run(self) -> None:
+        w, h = self.viewport
+        self.log.add(0.0, "viewport", x=float(w), y=float(h))
+        default_think = self.spec.scenario.think
+        first = True
+        for step_id, step in iter_actions(self.spec.scenario, self.plan_rng):
+            self.step_id = step_id
+            self.log.set_context(step_id=step_id, intent=step.kind)
+            if not first and step.kind not in ("think", "screenshot", "assert", "capture", "wait_for"):
+                self._think(default_think)
+            first = False
+            handler: Callable[[Any], Awaitable[None]] = getattr(self, f"_do_{step.kind}")
+            try:
+                await handler(step)
+                await self.driver.settle()
+            except SynthgenError:
+                raise
+            except PlaywrightTimeout as exc:
+                raise StepError(step_id, step.kind, f"timed out after {self._timeout(step):.0f} ms: "
+                                f"{_first_line(exc)}", fix="raise timeout_ms or check the app") from exc
+            except PlaywrightError as exc:
+                raise StepError(step_id, step.kind, _first_line(exc)) from exc
+            await self._note_url()
+            if self.opts.screenshots == "action" or (self.opts.screenshots == "step" and step.kind != "screenshot"):
+                await self._capture("step")
+
+    async def _do_goto(self, step: S.Goto) -> None:
+        url = self._abs_url(step.url)
+        await self.driver.goto(url, float(step.timeout_ms or self.opts.goto_timeout_ms))
+        self.clock += timing.think_ms(self.rng, 600.0, 0.4)  # the page renders and the eye finds its way
+
+    async def _do_click(self, step: S.Click) -> None:
+        await self._click_target(step, step.target, button=_BUTTON_NUM[step.button], clicks=step.clicks)
+
+    async def _do_hover(self, step: S.Hover) -> None:
+        loc = await self._reach(step, step.target)
+        await self._move_to(loc.box, target=loc.description)
+        self.clock += timing.think_ms(self.rng, 350.0, 0.4)
+
+    async def _type_into(self, step: S.StepBase, into: S.Target, text: str, *, clear: bool, think_first: bool) -> None:
+        loc = await self._click_target(step, into)
+        if clear:
+            await self._chord("Control+A", target=loc.description)
+            await self._chord("Backspace", target=loc.description)
+        actions = keyboard.plan_typing(self.rng, self.motor.keyboard, render(text, self.ctx), self.clock,
+                                       think_first=think_first)
+        await self._keys(actions, target=loc.description)
+
+    async def _do_type(self, step: S.Type) -> None:
+        await self._type_into(step, step.into, step.text, clear=step.clear, think_first=step.think_first)
+
+    async def _do_fill(self, step: S.Fill) -> None:
+        for i, f in enumerate(step.fields):
+            if i == 0 or step.via == "click":
+                await self._type_into(step, f.into, f.value, clear=True, think_first=False)
+            else:
+                loc = await self._locate(step, f.into)
+                await self._chord("Tab", target=loc.description)
+                actions = keyboard.plan_typing(self.rng, self.motor.keyboard, render(f.value, self.ctx), self.clock)
+                await self._keys(actions, target=loc.description)
+            self.clock += timing.think_ms(self.rng, 300.0, 0.5)
+
+    async def _do_press(self, step: S.Press) -> None:
+        for chord in step.keys:
+            await self._chord(render(chord, self.ctx), target=None)
+
+    async def _do_select(self, step: S.Select) -> None:
+        await self._click_target(step, step.target)
+        # The option list is browser chrome outside the page, so an in-page collector sees only the change.
+        self.clock += timing.think_ms(self.rng, 700.0, 0.4)
+        await self.driver.select_option(step.target, render(step.option, self.ctx), self._timeout(step))
+
+    async def _set_checked(self, step: S.StepBase, target: S.Target, want: bool) -> None:
+        loc = await self._reach(step, target)
+        if await self.driver.is_checked(target, self._timeout(step)) != want:
+            at = await self._move_to(loc.box, target=loc.description)
+            await self._press(at, button=0, clicks=1, target=loc.description)
+
+    async def _do_check(self, step: S.Check) -> None:
+        await self._set_checked(step, step.target, True)
+
+    async def _do_uncheck(self, step: S.Uncheck) -> None:
+        await self._set_checked(step, step.target, False)
+
+    async def _do_scroll(self, step: S.Scroll) -> None:
+        if step.to is not None:
+            await self._reach(step, step.to)
+        else:
+            await self._wheel(float(step.by or 0.0), dx=step.dx)
+
+    async def _do_drag(self, step: S.Drag) -> None:
+        src = await self._reach(step, step.source)
+        start = await self._move_to(src.box, target=src.description)
+        if step.to is not None:
+            dest_box = (await self._locate(step, step.to)).box
+            dest_desc = (await self._locate(step, step.to)).description
+        else:
+            x, y = step.to_xy  # type: ignore[misc]
+            dest_box, dest_desc = Box(x - 1, y - 1, 2, 2), None
+        down, path = mouse.plan_drag(self.rng, self.motor.mouse, start, dest_box, self.clock, self.viewport)
+        bit = BUTTON_BITS[down.button]
+        self.log.add(down.t_down, "mousedown", x=down.x, y=down.y, button=down.button, buttons=bit,
+                     target=src.description)
+        self.log.moves(path, buttons=bit)
+        end = (float(path.x[-1]), float(path.y[-1])) if len(path) else start
+        self.log.add(down.t_up, "mouseup", x=end[0], y=end[1], button=down.button, buttons=0, target=dest_desc)
+        await self.driver.mouse_down(down.x, down.y, down.button, 1)
+        xs, ys = self._dispatch_subset(path) if len(path) else ([], [])
+        await self.driver.move(xs, ys)
+        await self.driver.mouse_up(end[0], end[1], down.button, 1)
+        self.cursor = end
+        self.clock = max(self.clock, down.t_up)
+
+    async def _do_upload(self, step: S.Upload) -> None:
+        name, mime, data = make_upload(self.rng, render(step.name, self.ctx), step.size_kb, step.content)
+        loc = await self._reach(step, step.target)
+        await self._move_to(loc.box, target=loc.description)
+        # The OS file dialog is outside the page: the collector sees the move and then the input's change.
+        self.clock += timing.think_ms(self.rng, 2500.0, 0.4)
+        await self.driver.set_files(step.target, name, mime, data, self._timeout(step))
+
+    async def _do_wait_for(self, step: S.WaitFor) -> None:
+        t = self._timeout(step)
+        try:
+            if step.text is not None:
+                await self.driver.wait_text(render(step.text, self.ctx), t)
+            elif step.target is not None:
+                await self.driver.wait_target(step.target, t)
+            else:
+                await self.driver.wait_url(render(step.url or "", self.ctx), t)
+        except PlaywrightTimeout as exc:
+            what = step.text or (step.target.describe() if step.target else step.url)
+            raise TargetNotFoundError(self.step_id, "wait_for", f"{what!r} did not appear within {t:.0f} ms",
+                                      fix="check the expected text/element/URL, or raise timeout_ms") from exc
+        # Synthetic, not wall time: a person notices the change after a reaction time.
+        self.clock += timing.think_ms(self.rng, 450.0, 0.35)
+
+    async def _do_think(self, step: S.Think) -> None:
+        self._think(step.dist)
+
+    async def _do_assert(self, step: S.Assert) -> None:
+        t = float(step.timeout_ms or min(self.opts.step_timeout_ms, 5_000.0))
+        try:
+            if step.text is not None:
+                await self.driver.wait_text(render(step.text, self.ctx), t)
+            elif step.visible is not None:
+                await self.driver.wait_target(step.visible, t)
+            else:
+                await self.driver.wait_url(render(step.url or "", self.ctx), t)
+        except PlaywrightTimeout as exc:
+            what = (f"text {step.text!r} visible" if step.text is not None else
+                    f"{step.visible.describe()} visible" if step.visible else f"URL matches {step.url!r}")
+            raise AssertionFailedError(self.step_id, "assert", f"expected {what}; page is at "
+                                       f"{await self.driver.current_url()}",
+                                       fix="check the scenario's earlier steps reached this state") from exc
+
+    async def _do_screenshot(self, step: S.Screenshot) -> None:
+        await self._capture("screenshot", step.name)
+
+    async def _do_capture(self, step: S.Capture) -> None:
+        self.ctx.captured[step.name] = await self.driver.read(step.target, step.attribute, self._timeout(step))
+
+
+def _sid(s: _Session) -> str:
+    return getattr(s, "step_id", "?")
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)[:40]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+async def run_session(spec: SessionSpec, driver: Driver, opts: SessionOptions = SessionOptions()) -> SessionResult:
+    """Run one session to the end or its first failing step; never raises for a step failure.
+
+    A failed session keeps the events it produced up to the failure (and a screenshot of the page),
+    with ``status='failed'`` and the step and reason in ``error``.
+    """
+    s = _Session(spec, driver, opts)
+    error: str | None = None
+    failed_step: str | None = None
+    try:
+        await s.run()
+    except StepError as exc:
+        error, failed_step = str(exc), exc.step_id
+    except SynthgenError as exc:
+        error, failed_step = f"step {_sid(s)}: {exc}", _sid(s)
+    except PlaywrightError as exc:
+        error, failed_step = f"step {_sid(s)}: browser error: {_first_line(exc)}", _sid(s)
+    if error is not None and opts.failure_screenshot:
+        try:
+            s.log.set_context(intent="failure")
+            await s._capture("failure", "failure")
+        except Exception:  # the page may be gone (crashed); the error already says why
+            pass
+    try:
+        ua = await driver.user_agent()
+    except Exception:
+        ua = ""
+    table = s.log.to_table()
+    sc = spec.scenario
+    row = {
+        "session_id": spec.session_id, "scenario": sc.name, "scenario_file": str(sc.source or ""),
+        "persona_id": spec.persona.persona_id, "seed": spec.seed, "base_url": spec.base_url,
+        "viewport_w": s.viewport[0], "viewport_h": s.viewport[1], "user_agent": ua,
+        "start_time": session_start_time(spec.seed), "duration_ms": float(s.clock),
+        "n_events": table.num_rows, "status": "ok" if error is None else "failed", "error": error,
+        "failed_step": failed_step, "generator_version": __version__, "schema_version": SCHEMA_VERSION,
+    }
+    return SessionResult(row=row, events=table, frames=s.frames)
