@@ -29,6 +29,7 @@ import http.server
 import json
 import os
 import posixpath
+import sys
 import threading
 import time
 from pathlib import Path
@@ -132,6 +133,13 @@ class _AppHTTPServer(http.server.ThreadingHTTPServer):
         self.static_dir = static_dir
         self.stopping = threading.Event()
         super().__init__(address, _AppRequestHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a browser drops a connection (navigation, closed page)."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _AppRequestHandler(http.server.SimpleHTTPRequestHandler):
