@@ -1,0 +1,124 @@
+"""Expand a scenario's control steps into the flat stream of action steps one session runs.
+
+Step ids are hierarchical and stable for a given rng:
+
+* top-level step 4: ``"4"``
+* repeat: iteration *r* of step 4, its inner step 1: ``"4.2.1"`` (``4.<iteration>.<step>``)
+* choice: step 5 chose branch 1, its inner step 2: ``"5.b1.2"``
+* optional: step 6 ran, its inner step 1: ``"6.1"`` (a skipped optional yields nothing)
+* include: step 6 includes flow ``open_first``, its step 1: ``"6.open_first.1"``
+  (for a flow from a file, ``shared/auth.yaml#login``, the label is ``login``)
+
+A step's ``id`` replaces its number at its level: a top-level repeat with ``id: inbox_loop`` gives
+``"inbox_loop.2.1"``.
+
+Randomness: repeat counts (``min``/``max``), choice branches and optional coin flips are drawn from
+the given generator, in execution order, one draw per decision. Give the planner its own generator
+(e.g. spawned from the session seed) so its draws do not depend on how the runner interleaves work.
+
+>>> import numpy as np
+>>> from synthgen.scenario.loader import load_scenario_text
+>>> s = load_scenario_text("name: t\\napp: a\\nsteps:\\n- goto: /\\n- repeat: {times: 2, steps: [{press: Enter}]}")
+>>> [sid for sid, _ in iter_actions(s, np.random.default_rng(0))]
+['1', '2.1.1', '2.2.1']
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from synthgen.scenario import steps as S
+from synthgen.scenario.model import Scenario, flow_label
+
+__all__ = ["iter_actions", "plan_actions", "data_row", "persona_accepts", "draw_index"]
+
+
+def draw_index(weights: list[float], rng: np.random.Generator) -> int:
+    """Pick an index with probability proportional to ``weights`` (one ``rng.random()`` draw).
+
+    >>> draw_index([0.0, 1.0], np.random.default_rng(1))
+    1
+    """
+    total = float(sum(weights))
+    if total <= 0:
+        raise ValueError("weights must have a positive sum")
+    u = rng.random() * total
+    acc = 0.0
+    last = 0
+    for i, w in enumerate(weights):
+        if w <= 0:
+            continue
+        acc += w
+        last = i
+        if u < acc:
+            return i
+    return last  # u == total after rounding: the last live branch
+
+
+def _expand(scenario: Scenario, steps: list[Any], prefix: str,
+            rng: np.random.Generator) -> Iterator[tuple[str, S.ActionStep]]:
+    for i, step in enumerate(steps, 1):
+        sid = f"{prefix}{step.id if step.id else i}"
+        if isinstance(step, S.Repeat):
+            n = step.times if step.times is not None else int(rng.integers(step.min, step.max + 1))
+            for r in range(1, n + 1):
+                yield from _expand(scenario, step.steps, f"{sid}.{r}.", rng)
+        elif isinstance(step, S.Choice):
+            b = draw_index([br.weight for br in step.branches], rng)
+            yield from _expand(scenario, step.branches[b].steps, f"{sid}.b{b + 1}.", rng)
+        elif isinstance(step, S.Optional_):
+            if rng.random() < step.probability:
+                yield from _expand(scenario, step.steps, f"{sid}.", rng)
+        elif isinstance(step, S.Include):
+            flow = scenario.flows.get(step.flow)
+            if flow is None:  # the loader checks includes; a hand-built Scenario may not
+                raise KeyError(f"step {sid}: unknown flow '{step.flow}' (flows: {', '.join(scenario.flows)})")
+            yield from _expand(scenario, flow, f"{sid}.{flow_label(step.flow)}.", rng)
+        else:
+            yield sid, step
+
+
+def iter_actions(scenario: Scenario, rng: np.random.Generator) -> Iterator[tuple[str, S.ActionStep]]:
+    """Lazily yield ``(step_id, action_step)`` for one session, depth first.
+
+    Lazy on purpose: a ``repeat: {times: 10000}`` costs nothing until consumed, and the session can
+    stop early on a failure.
+    """
+    return _expand(scenario, scenario.steps, "", rng)
+
+
+def plan_actions(scenario: Scenario, rng: np.random.Generator, limit: int = 100_000) -> list[tuple[str, S.ActionStep]]:
+    """:func:`iter_actions` as a list, refusing more than ``limit`` actions (for tests and previews)."""
+    out: list[tuple[str, S.ActionStep]] = []
+    for item in iter_actions(scenario, rng):
+        if len(out) >= limit:
+            raise ValueError(f"scenario '{scenario.name}' expands to more than {limit} actions")
+        out.append(item)
+    return out
+
+
+def data_row(scenario: Scenario, session_index: int, rng: np.random.Generator) -> dict[str, str]:
+    """The data row for a session: ``sequential`` takes row ``session_index % n``, ``random`` draws one.
+
+    No data feeder: ``{}`` (and no draw, so adding data to one scenario does not shift others' draws).
+
+    >>> from synthgen.scenario.loader import load_scenario_text
+    >>> s = load_scenario_text("name: t\\napp: a\\ndata: {rows: [{c: x}, {c: y}]}\\nsteps: [goto: /]")
+    >>> data_row(s, 3, np.random.default_rng(0))
+    {'c': 'y'}
+    """
+    if session_index < 0:
+        raise ValueError(f"session_index={session_index}: must be at least 0")
+    feeder = scenario.data
+    if feeder is None:
+        return {}
+    n = len(feeder.rows)
+    i = session_index % n if feeder.mode == "sequential" else int(rng.integers(n))
+    return dict(feeder.rows[i])
+
+
+def persona_accepts(scenario: Scenario, persona_view: dict[str, Any]) -> bool:
+    """True if the scenario's persona filter accepts the persona (see ``PersonaFilter.accepts``)."""
+    return scenario.personas.accepts(persona_view)
