@@ -321,7 +321,7 @@
     host.className = 'sg-topnav';
     var appsItems = APPS.filter(function (a) { return a.name !== current; }).map(function (a) {
       return '<li role="none"><a role="menuitem" href="/' + a.name + '/" title="' + SG.esc(a.description) + '">' +
-        SG.esc(a.title) + '<span class="sg-menu-desc">' + SG.esc(a.description) + '</span></a></li>';
+        SG.esc(a.title) + '<span class="sg-menu-desc" aria-hidden="true">' + SG.esc(a.description) + '</span></a></li>';
     }).join('');
     host.innerHTML =
       '<a class="sg-brand" href="/" title="All synthgen apps"><span class="sg-brand-mark" aria-hidden="true"></span>Synthgen</a>' +
