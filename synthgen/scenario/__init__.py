@@ -12,7 +12,8 @@ from synthgen.scenario.model import DataFeeder, PersonaFilter, Scenario, Viewpor
 from synthgen.scenario.planner import data_row, iter_actions, persona_accepts, plan_actions
 from synthgen.scenario.steps import ACTION_KINDS, CONTROL_KINDS, STEP_KINDS, ActionStep, Step, Target, ThinkDist
 from synthgen.scenario.targets import parse_target
-from synthgen.scenario.templating import (Template, TemplateContext, parse_template, render, render_variables,
+from synthgen.scenario.templating import (Template, TemplateContext, parse_template, render, render_target,
+                                          render_variables,
                                           template_sources)
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "iter_actions", "plan_actions", "data_row", "persona_accepts",
     "Step", "ActionStep", "Target", "ThinkDist", "ACTION_KINDS", "CONTROL_KINDS", "STEP_KINDS",
     "parse_target",
-    "Template", "TemplateContext", "parse_template", "render", "render_variables", "template_sources",
+    "Template", "TemplateContext", "parse_template", "render", "render_target", "render_variables",
+    "template_sources",
 ]

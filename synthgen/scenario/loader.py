@@ -41,6 +41,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
@@ -72,6 +73,10 @@ _MAX_YAML_DEPTH = 64
 # total YAML nodes one scenario may expand to; YAML aliases can make a small file huge
 _MAX_NODES = 200_000
 _MAX_DATA_ROWS = 100_000
+# steps one scenario may hold, flows and included files counted (a hand-written file has hundreds)
+_MAX_STEPS = 10_000
+# deepest [ ] / { } nesting accepted before parsing (ruamel is slow and recursive on deep input)
+_MAX_FLOW_DEPTH = 100
 
 TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "app", "base_url", "description", "tags", "viewport",
                                    "personas", "think", "allowed_origins", "variables", "data",
@@ -211,6 +216,7 @@ class _Loader:
         self.refs: list[_Ref] = []
         self.captures: set[str] = set()
         self.budget = _MAX_NODES
+        self.step_budget = _MAX_STEPS
         # a think step without a median or sigma takes the scenario's default think
         self.default_think: dict[str, Any] = {}
 
@@ -258,14 +264,14 @@ class _Loader:
 
     # ---- steps ------------------------------------------------------------------------------
     def step_list(self, node: Any, src: _Src, line: Optional[int], prefix: str, depth: int,
-                  what: str) -> list[Any]:
+                  what: str, owner: Optional[str] = None) -> list[Any]:
+        """Convert a YAML list of steps; ``owner`` is the enclosing step (for messages)."""
         if not isinstance(node, list):
             raise self.fail(f"{what} must be a list of steps (got {_type_name(self.plain(node, src, line))})",
-                            src, line, step=prefix.rstrip(".") or None,
+                            src, line, step=owner,
                             fix="write each step on its own line starting with '- ', e.g. '- goto: /'")
         if not node:
-            raise self.fail(f"{what} is empty", src, line, step=prefix.rstrip(".") or None,
-                            fix="add at least one step")
+            raise self.fail(f"{what} is empty", src, line, step=owner, fix="add at least one step")
         return [self.step(item, src, _iline(node, i, line), f"{prefix}{i + 1}", depth)
                 for i, item in enumerate(node)]
 
@@ -308,6 +314,11 @@ class _Loader:
 
     def step(self, node: Any, src: _Src, line: Optional[int], label: str, depth: int) -> Any:
         self.spend(src, line)
+        self.step_budget -= 1
+        if self.step_budget < 0:
+            raise self.fail(f"the scenario has more than {_MAX_STEPS} steps", src, line,
+                            fix="split it into several scenarios; YAML aliases (*name) can multiply steps, "
+                                "use flows and include instead")
         kind, value = self.split_step(node, src, line, label)
         where = f"{label} '{kind}'"
         if depth > MAX_NESTING:
@@ -332,6 +343,13 @@ class _Loader:
                             fix="give at least one branch a weight above 0")
         if isinstance(step, S.Capture):
             self.captures.add(step.name)
+        if isinstance(step, (S.WaitFor, S.Assert)) and step.url and not has_template(step.url):
+            try:
+                re.compile(step.url)
+            except re.error as e:
+                raise self.fail(f"url: {step.url!r} is not a valid regular expression ({e})", src,
+                                _kline(vnode, "url", line) if isinstance(vnode, dict) else line, where,
+                                fix="escape special characters with \\, e.g. '/order\\?id=1'") from None
         return step
 
     def step_fields(self, kind: str, value: Any, src: _Src, line: Optional[int], where: str,
@@ -385,7 +403,7 @@ class _Loader:
             k = str(k)
             kl = _kline(value, k, line)
             if k == "steps" and kind in ("repeat", "optional"):
-                out[k] = self.step_list(v, src, kl, f"{label}.", depth + 1, "'steps'")
+                out[k] = self.step_list(v, src, kl, f"{label}.", depth + 1, "'steps'", where)
             elif k == "branches":
                 out[k] = self.branches(v, src, line if vnode_is_list else kl, label, where, depth)
             elif k in _TARGET_FIELDS or (k == "to" and kind in ("drag", "scroll")):
@@ -421,7 +439,8 @@ class _Loader:
             bl = _iline(node, b - 1, line)
             prefix = f"{label}.b{b}."
             if isinstance(br, list):
-                out.append({"weight": 1.0, "steps": self.step_list(br, src, bl, prefix, depth + 1, "a branch")})
+                out.append({"weight": 1.0, "steps": self.step_list(br, src, bl, prefix, depth + 1,
+                                                                   f"branch {b}", where)})
                 continue
             if not isinstance(br, dict):
                 raise self.fail(f"branch {b} must be a mapping {{weight: 1, steps: [...]}} or a list of steps",
@@ -433,7 +452,7 @@ class _Loader:
             if "steps" not in br:
                 raise self.fail(f"branch {b} has no 'steps'", src, bl, where, fix=f"e.g. {_EXAMPLES['choice']}")
             d: dict[str, Any] = {"steps": self.step_list(br["steps"], src, _kline(br, "steps", bl), prefix,
-                                                         depth + 1, "'steps'")}
+                                                         depth + 1, f"branch {b} 'steps'", where)}
             if "weight" in br:
                 d["weight"] = self.plain(br["weight"], src, _kline(br, "weight", bl))
             out.append(d)
@@ -636,12 +655,29 @@ class _Loader:
                     raise self.fail(f"data has no column '{e.name}'", ref.src, ref.line, ref.step,
                                     fix=f"{hint} columns: {cols}" if hint else f"columns: {cols}",
                                     cls=TemplateError)
+            if e.root == "persona":
+                fields = _persona_fields()
+                if fields and e.name not in fields:
+                    hint = _did_you_mean(e.name, fields)
+                    raise self.fail(f"personas have no field '{e.name}'", ref.src, ref.line, ref.step,
+                                    fix=f"{hint + ' ' if hint else ''}fields: {', '.join(fields)}",
+                                    cls=TemplateError)
             if e.root == "captured" and e.name not in self.captures:
                 raise self.fail(f"no capture step stores '{e.name}' (used in '{{{{ {e.text} }}}}')",
                                 ref.src, ref.line, ref.step,
                                 fix=_did_you_mean(e.name, self.captures)
                                 or f"add '- capture: {{name: {e.name}, target: ...}}' before this step",
                                 cls=TemplateError)
+
+
+def _persona_fields() -> tuple[str, ...]:
+    """The ``{{ persona.<field> }}`` names, from the persona model (empty if it is unavailable)."""
+    try:  # imported lazily: the persona package is optional for the scenario language itself
+        from synthgen.persona.identity import Identity
+    except Exception:
+        return ()
+    extra = ("name", "id", "wpm", "mouse_throughput_bps", "scroll_style")
+    return tuple(sorted(set(Identity.model_fields) | set(extra)))
 
 
 def _names_with_prefix(keys: Iterable[str], prefix: str) -> list[str]:
@@ -692,7 +728,48 @@ def _decode(raw: bytes, display: str) -> str:
     return text
 
 
+def _flow_depth(text: str) -> tuple[int, int]:
+    """(deepest [ ]/{ } nesting, its line), skipping quoted strings and comments; a cheap guard."""
+    depth = best = 0
+    best_line = line = 1
+    quote = ""
+    prev = "\n"
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote:
+                if quote == "'" and text.startswith("''", i):
+                    i += 1
+                else:
+                    quote = ""
+        elif ch in "\"'" and prev in " \t\n[{,:-":
+            quote = ch
+        elif ch == "#" and prev in " \t\n":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > best:
+                best, best_line = depth, line
+        elif ch in "]}" and depth > 0:
+            depth -= 1
+        prev = ch
+        i += 1
+    return best, best_line
+
+
 def _parse_yaml(text: str, src: _Src) -> Any:
+    few = text.count("[") + text.count("{") <= _MAX_FLOW_DEPTH  # then the scan cannot find too many
+    depth, dline = (0, 0) if few else _flow_depth(text)
+    if depth > _MAX_FLOW_DEPTH:
+        raise ScenarioError(f"values nested more than {_MAX_FLOW_DEPTH} levels deep", file=src.display,
+                            line=dline, fix="flatten the structure")
     yaml = YAML(typ="rt")
     try:
         return yaml.load(text)
@@ -754,7 +831,9 @@ def _explain(err: dict[str, Any]) -> tuple[str, Optional[str]]:
     if t in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         op = {"greater_than_equal": ("at least", "ge"), "greater_than": ("above", "gt"),
               "less_than_equal": ("at most", "le"), "less_than": ("below", "lt")}[t]
-        return f"must be {op[0]} {ctx.get(op[1])} (got {shown})", None
+        bound = ctx.get(op[1])
+        bound_s = f"{bound:g}" if isinstance(bound, float) else str(bound)
+        return f"must be {op[0]} {bound_s} (got {shown})", None
     if t in ("too_short", "too_long"):
         n = ctx.get("min_length") if t == "too_short" else ctx.get("max_length")
         return (f"needs at least {n} item(s)" if t == "too_short" else f"takes at most {n} item(s)"), None

@@ -43,7 +43,7 @@ from synthgen.scenario.fakedates import DATE_PROVIDERS, call_date_provider
 __all__ = [
     "ROOTS", "FAKER_PROVIDERS", "FILTERS", "MAX_TEMPLATE_CHARS",
     "Expr", "Template", "TemplateContext",
-    "parse_template", "render", "render_variables", "template_sources", "has_template",
+    "parse_template", "render", "render_target", "render_variables", "template_sources", "has_template",
 ]
 
 #: namespaces an expression may start with (a bare name is a scenario variable)
@@ -583,3 +583,16 @@ def template_sources(text: str) -> list[str]:
         if e.source_name and e.source_name not in out:
             out.append(e.source_name)
     return out
+
+
+def render_target(target: Any, ctx: TemplateContext) -> Any:
+    """A :class:`~synthgen.scenario.steps.Target` with its text fields rendered (same object if
+    none holds a template).
+
+    >>> from synthgen.scenario.steps import Target
+    >>> render_target(Target(text="Order {{ captured.no }}"), TemplateContext(captured={"no": "7"})).text
+    'Order 7'
+    """
+    updates = {k: render(v, ctx) for k, v in target.model_dump(exclude_none=True).items()
+               if isinstance(v, str) and has_template(v)}
+    return target.model_copy(update=updates) if updates else target
