@@ -1,0 +1,84 @@
+"""Fidelity benchmark: how human is synthgen's planned input? Last line: ``AUC <value>``.
+
+Prints every metric real vs synthetic (Freihaut point-click for pointing, Balabit for press durations
+and scroll gaps, published figures for typing) with KS and Wasserstein distances, the Fitts fits, and
+the cross-validated AUC of a real-vs-synthetic move classifier (target: <= 0.60).
+
+    python benchmarks/fidelity.py [--quick] [--seed N] [--reference freihaut|balabit]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
+
+from synthgen.fidelity.evaluate import evaluate  # noqa: E402
+from synthgen.fidelity.readers import ReferenceDataNotFound  # noqa: E402
+
+
+def _fmt(v: float) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    if a >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer Balabit sessions, typists and scrollers (< 60 s)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--reference", default="freihaut", choices=("freihaut", "balabit"))
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    try:
+        ev = evaluate(reference=args.reference, seed=args.seed, quick=args.quick)
+    except ReferenceDataNotFound as exc:
+        print(f"reference data missing: {exc}", file=sys.stderr)
+        return 2
+
+    print(f"synthgen fidelity benchmark (reference {ev.reference}, seed {args.seed}{', quick' if args.quick else ''})")
+    print(f"moves: real {len(ev.real_moves)}, synthetic {len(ev.synth_moves)}")
+    print()
+    hdr = f"{'metric':24s} {'real':>8s} {'real median [IQR]':>26s} {'synthetic median [IQR]':>26s} {'KS':>6s} {'Wasserstein':>12s}"
+    print(hdr)
+    print("-" * len(hdr))
+    for r in ev.table.itertuples():
+        real = f"{_fmt(r.real_median)} [{_fmt(r.real_p25)}-{_fmt(r.real_p75)}]" if r.n_real else "n/a"
+        syn = f"{_fmt(r.synth_median)} [{_fmt(r.synth_p25)}-{_fmt(r.synth_p75)}]" if r.n_synth else "n/a"
+        print(f"{r.metric:24s} {r.real_source:>8s} {real:>26s} {syn:>26s} {_fmt(r.ks):>6s} {_fmt(r.wasserstein):>12s}")
+    print()
+    print(f"{'typing (Dhakal 2018)':24s} {'published':>10s} {'synthetic':>10s}")
+    for r in ev.typing.itertuples():
+        extra = f"  KS vs N(52,20) {_fmt(r.ks)}" if not math.isnan(r.ks) else ""
+        print(f"{r.metric:24s} {_fmt(r.published):>10s} {_fmt(r.synthetic):>10s}{extra}")
+    print()
+    print(f"Fitts real      : {ev.fitts_real}")
+    print(f"Fitts synthetic : {ev.fitts_synth}")
+    if ev.fitts_synth_known is not None:
+        print(f"Fitts synthetic (known target width): {ev.fitts_synth_known}")
+    if ev.reference == "freihaut":
+        print("  (every Freihaut target is ~300 px away: ID barely varies, so compare throughput and mean MT, not slopes)")
+    print()
+    for n in ev.notes:
+        print(f"note: {n}")
+    if ev.baseline_auc is not None:
+        print(f"discriminator baseline (real half vs real half, by person): AUC {ev.baseline_auc:.3f}")
+    print(f"discriminator: {ev.discriminator}")
+    print(f"elapsed {time.perf_counter() - t0:.1f} s")
+    print(f"AUC {ev.discriminator.auc:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
