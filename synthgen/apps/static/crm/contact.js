@@ -84,13 +84,13 @@
       Object.assign(record, v);
       if (s.log.updated.indexOf(record.id) < 0 && s.log.created.indexOf(record.id) < 0) { s.log.updated.push(record.id); }
       CRM.logActivity('updated ' + CRM.fullName(record));
-      SG.flash('Contact saved: ' + CRM.fullName(record));
+      SG.flash('Contact saved');
     } else {
       record = Object.assign({ id: 'c' + (s.nextId++), lastContact: s.today }, v);
       s.contacts.push(record);
       s.log.created.push(record.id);
       CRM.logActivity('added ' + CRM.fullName(record));
-      SG.flash('Contact created: ' + CRM.fullName(record));
+      SG.flash('Contact created');
     }
     CRM.save();
     var view = CRM.loadView();
@@ -116,7 +116,7 @@
       s.log.deleted.push({ id: editing.id, name: CRM.fullName(editing) });
       CRM.logActivity('deleted ' + CRM.fullName(editing));
       CRM.save();
-      SG.flash('Contact deleted: ' + CRM.fullName(editing));
+      SG.flash('Contact deleted');
       location.href = 'contacts.html';
     });
   }

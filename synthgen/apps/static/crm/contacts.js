@@ -83,7 +83,7 @@
       CRM.state.log.deleted.push({ id: c.id, name: CRM.fullName(c) });
       CRM.logActivity('deleted ' + CRM.fullName(c));
       CRM.save();
-      SG.toast('Contact deleted: ' + CRM.fullName(c));
+      SG.toast('Contact deleted');
     }
     SG.closeDialog($('#delete-dialog'));
     render();

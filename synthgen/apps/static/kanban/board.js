@@ -83,7 +83,7 @@
     state.cards.push(c);
     state.log.created.push(c.id);
     save();
-    SG.toast('Card added to ' + columnTitle(colId) + ': ' + title);
+    SG.toast('Card added to ' + columnTitle(colId));
     return c;
   }
   function deleteCard(id) {
@@ -98,7 +98,7 @@
     ui.selected = next ? next.id : null;
     render();
     if (next) { focusCard(next.id); }
-    SG.toast('Deleted “' + c.title + '”', 'info');
+    SG.toast('Card deleted', 'info');
   }
   function isHidden(c) { return !!ui.filter && c.title.toLowerCase().indexOf(ui.filter.toLowerCase()) < 0; }
   function moveCard(id, toCol, beforeId) {
@@ -116,10 +116,10 @@
     state.cards.splice(at, 0, c);
     if (from !== toCol) {
       state.log.moves.push({ id: id, title: c.title, from: from, to: toCol });
-      status('Moved “' + c.title + '” to ' + columnTitle(toCol));
-      SG.toast('Moved “' + c.title + '” to ' + columnTitle(toCol));
+      status('Card moved to ' + columnTitle(toCol));
+      SG.toast('Card moved to ' + columnTitle(toCol));
     } else {
-      status('Reordered “' + c.title + '” in ' + columnTitle(toCol));
+      status('Card reordered in ' + columnTitle(toCol));
     }
     save();
   }
@@ -160,7 +160,7 @@
         c.title = v;
         noteEdit(id);
         save();
-        SG.toast('Card renamed to “' + v + '”');
+        SG.toast('Card renamed');
       } else if (commit && !v) {
         SG.toast('A card needs a title', 'error', 3000);
       }

@@ -40,9 +40,8 @@
       if ((id = b.getAttribute('data-dec'))) { Shop.setQty(id, qtyOf(id) - 1); }
       else if ((id = b.getAttribute('data-inc'))) { Shop.setQty(id, qtyOf(id) + 1); }
       else if ((id = b.getAttribute('data-remove'))) {
-        var name = Shop.product(id).name;
         Shop.setQty(id, 0);
-        SG.toast('Removed from cart: ' + name, 'info');
+        SG.toast('Removed from cart', 'info');
       } else { return; }
       render();
       var again = id && $('[data-testid="cart-row"][data-id="' + id + '"] button[' + (b.hasAttribute('data-dec') ? 'data-dec' : 'data-inc') + ']');

@@ -37,7 +37,7 @@
 
   function card(p) {
     var out = p.stock <= 0;
-    return '<article class="product-card" data-testid="product-card" data-id="' + p.id + '">' +
+    return '<article class="product product-card" data-testid="product-card" data-id="' + p.id + '">' +
       '<a class="thumb" href="product.html?id=' + p.id + '" style="background:' + Shop.tint(p) + '" tabindex="-1" aria-hidden="true">' +
       '<img src="' + Shop.image(p) + '" alt="" width="96" height="96"></a>' +
       '<div class="card-body">' +
@@ -103,7 +103,7 @@
       var b = e.target.closest('[data-add]');
       if (!b) { return; }
       var p = Shop.product(b.getAttribute('data-add'));
-      if (Shop.addToCart(p.id, 1)) { SG.toast('Added to cart: ' + p.name); }
+      if (Shop.addToCart(p.id, 1)) { SG.toast('Added to cart'); }
     });
   }
 

@@ -91,11 +91,11 @@
     $('#qty').addEventListener('change', function () { this.value = qty(); });
     $('#add').addEventListener('click', function () {
       var n = qty();
-      if (Shop.addToCart(product.id, n)) { SG.toast('Added to cart: ' + n + ' × ' + product.name); }
+      if (Shop.addToCart(product.id, n)) { SG.toast(n === 1 ? 'Added to cart' : 'Added ' + n + ' to cart'); }
     });
     $('#buy-now').addEventListener('click', function () {
       if (Shop.addToCart(product.id, qty())) {
-        SG.flash('Added to cart: ' + product.name);
+        SG.flash('Added to cart');
         location.href = 'cart.html';
       }
     });

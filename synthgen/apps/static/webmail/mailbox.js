@@ -63,7 +63,7 @@
       var who = isOutgoing ? 'To: ' + (m.to.map(Mail.contactName).join(', ') || '(no recipients)') : m.fromName;
       var href = m.folder === 'drafts' ? 'compose.html?draft=' + m.id : '#/' + ui.folder + '/' + m.id;
       var inTrash = m.folder === 'trash';
-      return '<li class="msg-row' + (m.read ? '' : ' unread') + '" data-testid="message-row" data-id="' + m.id + '">' +
+      return '<li class="msg msg-row' + (m.read ? '' : ' unread') + '" data-testid="message-row" data-id="' + m.id + '">' +
         '<button type="button" class="star" data-act="star" aria-pressed="' + m.starred + '" aria-label="' +
         (m.starred ? 'Unstar' : 'Star') + '" title="' + (m.starred ? 'Unstar' : 'Star') + ' this message">' +
         (m.starred ? '★' : '☆') + '</button>' +
@@ -98,8 +98,8 @@
     view.innerHTML =
       '<div class="actions" role="toolbar" aria-label="Message actions">' +
       '<a class="btn" href="#/' + ui.folder + '" title="Back to ' + folderTitle(ui.folder) + '">← Back</a>' +
-      '<a class="btn primary" href="compose.html?reply=' + m.id + '" title="Reply to the sender">Reply</a>' +
-      '<a class="btn" href="compose.html?forward=' + m.id + '" title="Forward this message">Forward</a>' +
+      '<button type="button" class="btn primary" data-href="compose.html?reply=' + m.id + '" id="reply" data-testid="reply" title="Reply to the sender">Reply</button>' +
+      '<button type="button" class="btn" data-href="compose.html?forward=' + m.id + '" id="forward" data-testid="forward" title="Forward this message">Forward</button>' +
       (m.folder === 'archive' || inTrash
         ? '<button type="button" class="btn" data-act="inbox" title="Move back to the Inbox">Move to Inbox</button>'
         : '<button type="button" class="btn" data-act="archive" title="Archive this message">Archive</button>') +
@@ -204,6 +204,8 @@
       act(btn.getAttribute('data-act'), btn.closest('[data-id]').getAttribute('data-id'));
     });
     $('#message-view').addEventListener('click', function (e) {
+      var go = e.target.closest('button[data-href]');
+      if (go) { location.href = go.getAttribute('data-href'); return; }
       var btn = e.target.closest('button[data-act]');
       if (btn) { act(btn.getAttribute('data-act'), ui.messageId); }
     });
