@@ -18,7 +18,8 @@ import numpy as np
 import pyarrow as pa
 
 from synthgen.motor.types import ButtonAction, KeyAction, MousePath, WheelPath
-from synthgen.schema import EVENTS_COLUMNS, EVENTS_SCHEMA
+from synthgen.motor.layout import key_info
+from synthgen.schema import EVENTS_COLUMNS, EVENTS_SCHEMA, MOD_ALT, MOD_CTRL, MOD_META, MOD_SHIFT
 
 __all__ = ["EventLog", "BUTTON_BITS"]
 
@@ -95,10 +96,20 @@ class EventLog:
                 self.add(a.t_up, "dblclick", buttons=held, **common)
 
     def keys(self, actions: list[KeyAction], *, target: str | None) -> None:
-        """keydown/keyup pairs; rollover interleaves them, the final sort orders them."""
+        """keydown/keyup pairs; rollover interleaves them, the final sort orders them.
+
+        As a browser reports them, ``key`` and ``modifiers`` follow the modifiers held at each event:
+        an ``s`` released while Shift is already down for the next capital comes up as ``S``.
+        """
+        held = [(a.t_down, a.t_up, _MODIFIER_BITS[a.key]) for a in actions if a.key in _MODIFIER_BITS]
         for a in actions:
-            self.add(a.t_down, "keydown", key=a.key, code=a.code, repeat=False, modifiers=a.modifiers, target=target)
-            self.add(a.t_up, "keyup", key=a.key, code=a.code, repeat=False, modifiers=_up_modifiers(a), target=target)
+            for t, type_ in ((a.t_down, "keydown"), (a.t_up, "keyup")):
+                mods = 0
+                for d, u, bit in held:
+                    if d <= t < u:
+                        mods |= bit
+                self.add(t, type_, key=_key_under(a, mods), code=a.code, repeat=False, modifiers=mods,
+                         target=target)
 
     def wheel(self, w: WheelPath, *, target: str | None = None) -> None:
         for i in range(len(w)):
@@ -122,9 +133,12 @@ class EventLog:
         return pa.table([arrays[f.name] for f in EVENTS_SCHEMA], schema=EVENTS_SCHEMA)
 
 
-def _up_modifiers(a: KeyAction) -> int:
-    # A modifier key's own bit is cleared on its keyup, as KeyboardEvent reports it.
-    from synthgen.schema import MOD_ALT, MOD_CTRL, MOD_META, MOD_SHIFT
+_MODIFIER_BITS = {"Shift": MOD_SHIFT, "Control": MOD_CTRL, "Alt": MOD_ALT, "Meta": MOD_META}
 
-    own = {"Shift": MOD_SHIFT, "Control": MOD_CTRL, "Alt": MOD_ALT, "Meta": MOD_META}.get(a.key, 0)
-    return a.modifiers & ~own
+
+def _key_under(a: KeyAction, mods: int) -> str:
+    """The DOM ``key`` of a physical key given the held modifiers (US layout)."""
+    info = key_info(a.code)
+    if info is None or not info.base or len(info.base) != 1 or info.base == " ":
+        return a.key
+    return info.shifted if mods & MOD_SHIFT else info.base

@@ -52,40 +52,60 @@ class PlaywrightDriver:
     def __init__(self, page: Page, viewport: tuple[int, int]) -> None:
         self.page = page
         self.viewport = viewport
-        self._nav_requests = 0
+        self._nav_started = 0  # main-frame navigation requests since the last settle
+        self._nav_pending = 0  # of those, still in flight
+        self._commits = 0  # main-frame documents committed, ever
         page.on("request", self._on_request)
+        page.on("requestfinished", self._on_request_done)
+        page.on("requestfailed", self._on_request_done)
+        page.on("framenavigated", self._on_navigated)
+
+    def _is_nav(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return request.is_navigation_request() and request.frame == self.page.main_frame
 
     def _on_request(self, request) -> None:  # type: ignore[no-untyped-def]
-        if request.is_navigation_request() and request.frame == self.page.main_frame:
-            self._nav_requests += 1
+        if self._is_nav(request):
+            self._nav_started += 1
+            self._nav_pending += 1
+
+    def _on_request_done(self, request) -> None:  # type: ignore[no-untyped-def]
+        if self._is_nav(request):
+            self._nav_pending = max(0, self._nav_pending - 1)
+
+    def _on_navigated(self, frame) -> None:  # type: ignore[no-untyped-def]
+        if frame == self.page.main_frame:
+            self._commits += 1
 
     async def goto(self, url: str, timeout_ms: float) -> None:
         await self.page.goto(url, timeout=timeout_ms, wait_until="load")
-        self._nav_requests = 0
+        self._nav_started = 0
 
     async def current_url(self) -> str:
         return self.page.url
 
     async def settle(self) -> None:
         # One evaluate round trip: the renderer has handled the input sent before it, so a navigation
-        # that input started has issued its request by now; then wait for that document to load.
+        # that input started has issued its request by now. Then wait for that document to commit
+        # (or for its request to end without one: a download, a 204) and to load.
+        commits = self._commits
         try:
-            before = self.page.url
             await self.page.evaluate("0")
-            if self._nav_requests:
-                self._nav_requests = 0
-                if self.page.url == before:
-                    try:
-                        await self.page.wait_for_event("framenavigated", timeout=10_000)
-                    except PlaywrightTimeout:
-                        pass
-                await self.page.wait_for_load_state("load", timeout=15_000)
         except PlaywrightError as exc:
-            # A page navigating away mid-evaluate: wait for the new document instead.
-            if "context was destroyed" in str(exc) or "navigation" in str(exc).lower():
-                await self.page.wait_for_load_state("load", timeout=15_000)
-            else:
+            if "destroyed" not in str(exc) and "navigat" not in str(exc).lower():
                 raise
+        if not self._nav_started:
+            return
+        self._nav_started = 0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 15.0
+        quiet_since: float | None = None
+        while self._commits == commits and loop.time() < deadline:
+            if self._nav_pending == 0:
+                quiet_since = quiet_since or loop.time()
+                if loop.time() - quiet_since > 0.2:
+                    break
+            await asyncio.sleep(0.005)
+        await self.page.wait_for_load_state("load", timeout=15_000)
 
     async def locate(self, target: Target, timeout_ms: float) -> Located:
         loc = chosen(self.page, target)
@@ -100,11 +120,9 @@ class PlaywrightDriver:
         if not xs:
             return
         mouse = self.page.mouse
-        # Pipelined: every move is on the wire before the first acknowledgement comes back.
-        pending = [asyncio.ensure_future(mouse.move(x, y)) for x, y in zip(xs[:-1], ys[:-1])]
-        await mouse.move(xs[-1], ys[-1])
-        if pending:
-            await asyncio.gather(*pending)
+        # Pipelined: every move is on the wire before the first acknowledgement comes back. Tasks start
+        # in creation order, so the page receives the moves in path order and ends on the last point.
+        await asyncio.gather(*[asyncio.ensure_future(mouse.move(x, y)) for x, y in zip(xs, ys)])
 
     async def mouse_down(self, x: float, y: float, button: int, click_count: int) -> None:
         await self.page.mouse.down(button=_BUTTONS[button], click_count=click_count)  # type: ignore[arg-type]
@@ -118,15 +136,17 @@ class PlaywrightDriver:
             await self.page.mouse.wheel(dx, dy)
 
     async def key_down(self, key: str, code: str) -> None:
+        # By physical code, so ShiftRight stays ShiftRight; Playwright derives the key from the code and
+        # the held Shift, as the keyboard layout does.
         if code:
-            await self.page.keyboard.down(key)
+            await self.page.keyboard.down(code)
         else:
             # Not on the US layout: the text arrives as an IME would deliver it.
             await self.page.keyboard.insert_text(key)
 
     async def key_up(self, key: str, code: str) -> None:
         if code:
-            await self.page.keyboard.up(key)
+            await self.page.keyboard.up(code)
 
     async def select_option(self, target: Target, option: str, timeout_ms: float) -> None:
         loc = chosen(self.page, target)

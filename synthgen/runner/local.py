@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from synthgen.browser.launch import BUNDLED_HOST
 from synthgen.errors import AppUnreachableError, ConfigError
 from synthgen.persona.population import sample_personas
 from synthgen.runner.manifest import write_manifest
@@ -106,7 +107,8 @@ def _check_reachable(url: str, scenario: str) -> None:
                                   "start the app or fix app/base_url (or --base-url)") from exc
 
 
-def _base_urls(scenarios: list[Scenario], cfg: GenerateConfig, stack: ExitStack) -> dict[str, str]:
+def _base_urls(scenarios: list[Scenario], cfg: GenerateConfig, stack: ExitStack) -> tuple[dict[str, str], int | None]:
+    """Each scenario's base URL, and the bundled app server's port when one was started."""
     urls: dict[str, str] = {}
     server = None
     for sc in scenarios:
@@ -119,10 +121,12 @@ def _base_urls(scenarios: list[Scenario], cfg: GenerateConfig, stack: ExitStack)
                 from synthgen.apps.server import AppServer
 
                 server = stack.enter_context(AppServer())
-            urls[sc.name] = server.url(sc.app)
-    for name, url in urls.items():
-        _check_reachable(url, name)
-    return urls
+            _check_reachable(server.url(sc.app), sc.name)
+            urls[sc.name] = f"http://{BUNDLED_HOST}/{sc.app}/"
+    for sc in scenarios:
+        if cfg.base_url or sc.base_url:
+            _check_reachable(urls[sc.name], sc.name)
+    return urls, (server.port if server is not None else None)
 
 
 def _worker_main(specs: list[SessionSpec], wcfg: WorkerConfig, queue: Any) -> None:
@@ -149,7 +153,7 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
     out = ensure_dir(Path(cfg.out))
     summaries: list[SessionSummary] = []
     with ExitStack() as stack:
-        urls = _base_urls(scenarios, cfg, stack)
+        urls, app_port = _base_urls(scenarios, cfg, stack)
         specs = plan_sessions(scenarios, cfg.sessions, cfg.seed, personas, urls)
         todo = [s for s in specs if not (cfg.resume and ParquetSink.session_done(out, s.session_id))]
         skipped = len(specs) - len(todo)
@@ -163,7 +167,8 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
             if on_progress:
                 on_progress(skipped + len(summaries), total, s)
 
-        wcfg = WorkerConfig(out=out, options=cfg.options, concurrency=cfg.concurrency, chromium=cfg.chromium)
+        wcfg = WorkerConfig(out=out, options=cfg.options, concurrency=cfg.concurrency, chromium=cfg.chromium,
+                            app_port=app_port)
         if todo:
             _run(todo, wcfg, min(cfg.workers, len(todo)), done)
     manifest = write_manifest(out, command=command or " ".join(["synthgen", *sys.argv[1:]]), config=cfg.to_json(),

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, async_playwright
 
-from synthgen.browser.launch import launch_chromium
+from synthgen.browser.launch import bundled_host_rule, launch_chromium
 from synthgen.browser.playwright_driver import PlaywrightDriver
 from synthgen.session import SessionOptions, SessionResult, SessionSpec, run_session
 from synthgen.sinks.parquet import ParquetSink
@@ -33,6 +33,7 @@ class WorkerConfig:
     concurrency: int = 2
     chromium: str | None = None
     headless: bool = True
+    app_port: int | None = None  # the bundled app server's port, mapped from BUNDLED_HOST
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ async def run_specs(specs: list[SessionSpec], cfg: WorkerConfig,
     sink = ParquetSink(cfg.out)
     summaries: list[SessionSummary] = []
     async with async_playwright() as pw:
-        browser = await launch_chromium(pw, cfg.chromium, headless=cfg.headless)
+        extra = (bundled_host_rule(cfg.app_port),) if cfg.app_port else ()
+        browser = await launch_chromium(pw, cfg.chromium, headless=cfg.headless, extra_args=extra)
         sem = asyncio.Semaphore(max(1, cfg.concurrency))
 
         async def one(spec: SessionSpec) -> None:

@@ -51,8 +51,8 @@ def test_dataset_reads_without_synthgen(twice: tuple[Path, Path]) -> None:
                                            "navigate", "viewport"}
     assert (df.groupby("session_id")["seq"].apply(lambda s: list(s) == list(range(len(s))))).all()
     assert pl.read_parquet(str(out / "events" / "*.parquet")).height == table.num_rows
-    n = duckdb.sql(f"select count(*) from read_parquet('{out}/sessions/*.parquet') where status = 'ok'").fetchone()
-    assert n == (2,)
+    n = duckdb.sql(f"select count(*) from read_parquet('{out}/sessions/*.parquet') where status = 'ok'").fetchall()
+    assert n == [(2,)]
     personas = pq.read_table(out / "personas" / "personas.parquet")
     assert personas.num_rows == 5 and "wpm" in personas.column_names
     manifest = json.loads((out / "manifest.json").read_text())
