@@ -131,6 +131,73 @@ def apps_list() -> None:
         out.print(f"{name:10} {info.get('title', '')}: {info.get('description', '')}", highlight=False)
 
 
+@app.command()
+def lint(paths: list[Path] = typer.Argument(..., help="Scenario files or folders."),
+         strict: bool = typer.Option(False, "--strict", help="Warnings fail too.")) -> None:
+    """Check scenario files with the same validator as generate; every error names file, line, step and fix."""
+    from synthgen.scenario.lint import lint_command
+
+    raise typer.Exit(lint_command(list(paths), strict=strict))
+
+
+@scenarios_app.command("list")
+def scenarios_list(root: Path = typer.Argument(Path("scenarios"), help="Folder of scenario files."),
+                   as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """List scenarios: name, app, steps, tags (broken files show their error)."""
+    import json as _json
+
+    from synthgen.scenario.lint import list_scenarios
+
+    rows = list_scenarios(root)
+    if as_json:
+        out.print_json(_json.dumps(rows, default=str))
+        return
+    from rich.table import Table
+
+    t = Table("name", "app / base_url", "steps", "actions", "tags", "file")
+    for r in rows:
+        if r.get("error"):
+            t.add_row("[red]error", "", "", "", "", f"{r['file']}: {r['error']}")
+        else:
+            t.add_row(r["name"], r["app"] or str(r["base_url"]), str(r["steps"]),
+                      f"{r['min_actions']}-{r['max_actions']}", ",".join(r["tags"]), r["file"])
+    out.print(t)
+
+
+@scenarios_app.command("schema")
+def scenarios_schema(out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here instead of "
+                                                             "stdout.")) -> None:
+    """Export the JSON Schema of the scenario format (for editors: yaml-language-server)."""
+    import json as _json
+
+    from synthgen.scenario.jsonschema import scenario_json_schema
+
+    text = _json.dumps(scenario_json_schema(), indent=2)
+    if out_file:
+        out_file.write_text(text + "\n")
+    else:
+        print(text)
+
+
+@app.command()
+def report(dataset: Optional[Path] = typer.Argument(None, help="A generated dataset (default: simulate the "
+                                                    "motor models directly)."),
+           reference: str = typer.Option("freihaut", "--reference", help="Reference human data: freihaut or "
+                                         "balabit."),
+           out_file: Path = typer.Option(Path("output/fidelity.html"), "--out", "-o", help="HTML file to write."),
+           seed: int = typer.Option(0, "--seed"),
+           quick: bool = typer.Option(False, "--quick", help="Smaller samples, faster.")) -> None:
+    """Fidelity report: synthetic vs real human input, metrics, plots and the discriminator AUC (HTML)."""
+    from synthgen.fidelity.report import write_report
+
+    try:
+        path = write_report(dataset, out_file, reference=reference, seed=seed, quick=quick)
+    except (SynthgenError, FileNotFoundError) as exc:
+        _fail(exc)
+        return
+    out.print(f"report     {path}")
+
+
 def main() -> None:
     """Entry point for ``python -m synthgen``."""
     app()
