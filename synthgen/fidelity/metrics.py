@@ -274,6 +274,10 @@ class FittsFit:
         return float(np.ptp(self.id)) if len(self.id) else float("nan")
 
     def __str__(self) -> str:
+        if self.n_conditions == 0:
+            return "no fit: no condition (direction x distance cluster) with enough moves"
+        if not np.isfinite(self.b):
+            return f"no slope: one condition only, mean MT {self.a:.0f} ms, TP {self.throughput:.2f} bit/s"
         warn = f", ID spans only {self.id_range:.2f} bits: slope unreliable" if self.id_range < 1.0 else ""
         return (f"MT = {self.a:.0f} + {self.b:.0f}*ID ms (R^2 {self.r2:.2f}, {self.n_conditions} conditions, "
                 f"TP {self.throughput:.2f} bit/s{warn})")

@@ -43,11 +43,11 @@ MOVE_FEATURES: tuple[str, ...] = (
     "distance", "path_length", "straightness", "duration_ms", "movement_time_ms", "dwell_ms",
     "mean_speed", "peak_speed", "time_to_peak", "submovements", "peak_accel", "mean_abs_accel",
     "log_jerk", "max_deviation", "overshoot", "turning", "n_samples", "interval_median",
-    "interval_cv", "angle_deg", "width",
+    "interval_cv", "angle_deg", "width", "id_bits",
 )
 
-#: Features that describe *how* a move is made, for the real-vs-synthetic discriminator. Direction
-#: and target width describe the task, not the mover, so they are left out.
+#: Features that describe *how* a move is made, for the real-vs-synthetic discriminator. Direction,
+#: target width and ID describe the task, not the mover, so they are left out.
 DISCRIMINATOR_FEATURES: tuple[str, ...] = (
     "distance", "straightness", "duration_ms", "movement_time_ms", "dwell_ms", "mean_speed",
     "peak_speed", "time_to_peak", "submovements", "peak_accel", "mean_abs_accel", "log_jerk",
@@ -293,6 +293,8 @@ def _features(m: Move) -> dict[str, float]:
         "interval_cv": float(dt.std() / dt.mean()) if len(dt) and dt.mean() > 0 else float("nan"),
         "angle_deg": float(np.degrees(np.arctan2(cy - ry, cx - rx))),
         "width": float(m.width),
+        # Fitts index of difficulty, where the generator knew the target's width.
+        "id_bits": float(np.log2(dist / m.width + 1.0)) if np.isfinite(m.width) and m.width > 0 else float("nan"),
     }
 
 
