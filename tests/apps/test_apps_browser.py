@@ -345,3 +345,34 @@ def test_contexts_do_not_share_state(new_context: Any, apps_server: AppServer) -
     a2.goto(apps_server.url("kanban"))
     ready(a2)
     assert "Only in context A" in state(a2)["columnTitles"]["todo"]
+
+
+PAGES = [
+    ("webmail", "index.html"), ("webmail", "compose.html"), ("webmail", "compose.html?reply=m3"),
+    ("crm", "login.html"), ("crm", "index.html"), ("crm", "contacts.html"), ("crm", "contact.html?id=c7"),
+    ("shop", "index.html"), ("shop", "product.html?id=p12"), ("shop", "cart.html"), ("shop", "checkout.html"),
+    ("shop", "confirmation.html?order=1"), ("kanban", "index.html"), ("notes", "index.html"),
+    ("notes", "preview.html?id=n2"), ("chaos", "other.html"), ("chaos", "popup.html"),
+]
+
+
+def test_every_page_loads_without_errors(page: Any, apps_server: AppServer) -> None:
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.goto(apps_server.base_url + "/")
+    assert len(state(page)["apps"]) == 6
+    page.goto(apps_server.url("crm", "login.html"))
+    ready(page)
+    page.get_by_label("Email").fill("alex@example.com")
+    page.get_by_label("Password").fill("secret1")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/index.html")
+    for app, path in PAGES:
+        page.goto(apps_server.url(app, path))
+        if app != "chaos":
+            ready(page)
+        snap = state(page)
+        assert snap["app"] == app, (app, path)
+        assert page.locator("h1").first.inner_text().strip(), (app, path)
+    assert page.errors == []
+    assert console_errors == []

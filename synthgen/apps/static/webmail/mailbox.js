@@ -29,7 +29,7 @@
       var current = f.id === ui.folder ? ' aria-current="page"' : '';
       var label = f.id === 'inbox' ? n + ' unread' : n + ' messages';
       return '<li><a href="#/' + f.id + '"' + current + ' data-testid="folder-' + f.id + '">' +
-        '<span>' + f.title + '</span><span class="count" title="' + label + '">' + (n || '') + '</span></a></li>';
+        '<span>' + f.title + '</span><span class="count" aria-hidden="true" title="' + label + '">' + (n || '') + '</span></a></li>';
     }).join('');
     $('#folder-list').innerHTML = html;
   }
