@@ -339,7 +339,7 @@ def test_contexts_do_not_share_state(new_context: Any, apps_server: AppServer) -
     ready(b)
     sb = state(b)
     assert "Only in context A" not in sb["columnTitles"]["todo"]
-    assert sb["created"] == [] and len(sb["columnTitles"]["todo"]) == 5
+    assert sb["created"] == [] and len(sb["columnTitles"]["todo"]) == 7
     # and a second page in context A does see it
     a2 = a.context.new_page()
     a2.goto(apps_server.url("kanban"))

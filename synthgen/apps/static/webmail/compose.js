@@ -41,7 +41,7 @@
         var words = (c.name + ' ' + c.email).toLowerCase().split(/[\s.@]+/);
         return words.some(function (w) { return w.indexOf(t) === 0; }) || c.email.toLowerCase().indexOf(t) === 0;
       }).slice(0, 6);
-      if (!options.length) { close(); return; }
+      if (!options.length || (options.length === 1 && options[0].email.toLowerCase() === t)) { close(); return; }
       listbox.innerHTML = options.map(function (c, i) {
         return '<li role="option" id="' + listbox.id + '-' + i + '" aria-selected="false" data-email="' + SG.esc(c.email) + '">' +
           SG.esc(c.name) + '<span class="email">' + SG.esc(c.email) + '</span></li>';
