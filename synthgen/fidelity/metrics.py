@@ -333,7 +333,8 @@ def fitts_fit(features: pd.DataFrame, *, width: str = "effective", min_moves: in
 
     ``width``: ``"effective"`` (:func:`effective_width`, the same on real and synthetic moves),
     ``"known"`` (the ``width`` column, where the generator knows its targets) or ``"unit"`` (W = 1 px,
-    i.e. MT against log2(D + 1), for free-form data without targets such as Balabit).
+    i.e. MT against log2(D + 1) over half-octave distance bins, for free-form data without targets
+    such as Balabit).
 
     >>> f = pd.DataFrame({"distance": [100.] * 5 + [400.] * 5, "angle_deg": 0.0, "width": 20.0,
     ...                   "movement_time_ms": [500.] * 5 + [800.] * 5})
@@ -354,7 +355,12 @@ def fitts_fit(features: pd.DataFrame, *, width: str = "effective", min_moves: in
     nan = float("nan")
     if len(f) == 0:
         return FittsFit(nan, nan, nan, 0, nan, np.zeros(0), np.zeros(0))
-    g = f.assign(_c=_conditions(f)).groupby("_c")
+    if width == "unit":
+        # Free-form data has no target clusters: condition = distance in half-octave bins.
+        cond = pd.Series(np.round(np.log2(np.maximum(f["distance"].to_numpy(float), 1.0)) * 2).astype(int), index=f.index)
+    else:
+        cond = _conditions(f)
+    g = f.assign(_c=cond).groupby("_c")
     agg = g.agg(D=("distance", "mean"), W=("_w", "mean"), MT=("movement_time_ms", "mean"), n=("distance", "size"))
     agg = agg[agg["n"] >= min_moves]
     idv = np.log2(agg["D"].to_numpy() / agg["W"].to_numpy() + 1.0)

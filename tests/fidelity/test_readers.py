@@ -104,3 +104,14 @@ def test_reference_root_env(monkeypatch, tmp_path):
     monkeypatch.setenv("SYNTHGEN_REFERENCE", str(tmp_path / "nope"))
     with pytest.raises(ReferenceDataNotFound, match="SYNTHGEN_REFERENCE"):
         reference_root()
+
+
+def test_fitts_on_real_data(balabit_small, freihaut):
+    from synthgen.fidelity.metrics import fitts_fit
+
+    # Free-form Balabit: MT against log2(D + 1) rises 100-250 ms per bit, like ISO 9241-9 studies.
+    fb = fitts_fit(move_features(segment_moves(balabit_small)), width="unit")
+    assert 100 <= fb.b <= 250 and fb.r2 > 0.7, fb
+    # Freihaut: effective-width throughput in the published 3.7-4.9 bit/s band (ID hardly varies).
+    ff = fitts_fit(move_features(segment_moves(freihaut, click_time="up")))
+    assert 3.5 <= ff.throughput <= 5.0, ff
