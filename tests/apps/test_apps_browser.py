@@ -41,6 +41,8 @@ def test_webmail_compose_with_autocomplete_lands_in_sent(page: Any, apps_server:
     page.keyboard.type("Budget numbers")
     page.get_by_label("Message").click()
     page.keyboard.type("Hi Priya,\nthe numbers are attached.\nAlex")
+    page.get_by_label("Attach files").set_input_files(
+        [{"name": "budget.csv", "mimeType": "text/csv", "buffer": b"q,amount\n" * 50}])
     page.get_by_role("button", name="Send").click()
 
     page.wait_for_url("**/index.html#/sent")
@@ -50,6 +52,7 @@ def test_webmail_compose_with_autocomplete_lands_in_sent(page: Any, apps_server:
     assert sent[0]["subject"] == "Budget numbers"
     assert sent[0]["to"] == ["priya.shah@northwind.io"]
     assert sent[0]["body"] == "Hi Priya,\nthe numbers are attached.\nAlex"
+    assert sent[0]["attachments"] == [{"name": "budget.csv", "bytes": 450}]  # uploaded to /api/upload
     assert page.get_by_test_id("message-row").first.get_by_text("Budget numbers").is_visible()
     assert page.errors == []
 
