@@ -1,0 +1,488 @@
+"""Human pointer movement, clicks, drags and idle drift, planned on the synthetic clock (pure numpy).
+
+The movement model, in the order a real reach unfolds:
+
+* **Fitts's law** sets the movement time per person: ``MT = a + b * log2(D / W + 1)`` where ``W`` is
+  the target's extent along the approach direction, times a per-move log-normal factor.
+* The pointer moves by **sigma-lognormal strokes** (Plamondon's kinematic theory): a primary
+  ballistic stroke that usually undershoots (or, on hard moves, sometimes overshoots) and misses a
+  little sideways, then 0-3 smaller **corrective submovements** that overlap its decelerating tail.
+  Each stroke's speed is a log-normal pulse (fast rise, long tail); each follows a circular arc whose
+  bend varies per person (a preferred bulge side) and per move. Positions are closed-form, so a whole
+  batch of moves is one set of array operations.
+* **Speed-dependent noise** (motor noise grows with speed; none when still) wobbles the path.
+* Samples fall on the **display frames** (a global ~16.7 ms vsync grid with sub-ms jitter), are
+  rounded to whole CSS px like a real mouse on a 1x display, and a frame whose rounded position did
+  not change emits nothing, as a browser fires no ``mousemove`` for a still pointer.
+
+Calibrated on the Freihaut & Göritz (2021) browser point-click task and the Balabit data set (see
+``shared/reference/README.md``).
+
+>>> rng = np.random.default_rng(0)
+>>> path, end = plan_move(rng, MouseParams(), (100.0, 100.0), Box(400, 300, 40, 20), 0.0, (1280, 720))
+>>> len(path) > 5 and bool(np.all(np.diff(path.t_ms) > 0)) and (path.x[-1], path.y[-1]) == end
+True
+>>> clicks = plan_click(rng, MouseParams(), end, path.end_ms)
+>>> 40 < clicks[0].t_up - clicks[0].t_down < 400
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr
+
+from synthgen.motor.params import MouseParams
+from synthgen.motor.timing import lognormal_ms
+from synthgen.motor.types import Box, ButtonAction, MousePath
+
+__all__ = [
+    "MoveBatch",
+    "plan_moves_batch",
+    "plan_move",
+    "plan_click",
+    "plan_drag",
+    "plan_idle",
+    "fitts_id",
+]
+
+# Up to this many corrective submovements after the primary stroke.
+_MAX_CORR = 3
+# Smallest effective target width (px) in Fitts's law: a pointer hot-spot has some tolerance, and a
+# zero-size box must not give an infinite index of difficulty.
+_MIN_W = 4.0
+_MAX_ID = 10.0
+
+
+@dataclass(frozen=True)
+class MoveBatch:
+    """Many planned moves as flat arrays: move ``i`` owns samples ``offsets[i]:offsets[i+1]``.
+
+    >>> rng = np.random.default_rng(1)
+    >>> b = plan_moves_batch(rng, MouseParams(), np.array([[0.0, 0.0], [50, 50]]),
+    ...                      np.array([[300.0, 200, 30, 30], [60, 400, 80, 20]]), np.array([0.0, 0.0]), (800, 600))
+    >>> len(b), b.offsets.shape
+    (2, (3,))
+    """
+
+    t_ms: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    offsets: np.ndarray
+    ends: np.ndarray  # (N, 2) end points; equal to each non-empty path's last sample
+
+    def __len__(self) -> int:
+        return int(self.offsets.shape[0] - 1)
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.t_ms.shape[0])
+
+    def path(self, i: int) -> MousePath:
+        """Move ``i`` as a :class:`MousePath` (views into the flat arrays)."""
+        a, b = int(self.offsets[i]), int(self.offsets[i + 1])
+        return MousePath(t_ms=self.t_ms[a:b], x=self.x[a:b], y=self.y[a:b])
+
+    def end(self, i: int) -> tuple[float, float]:
+        return (float(self.ends[i, 0]), float(self.ends[i, 1]))
+
+
+def fitts_id(distance: np.ndarray | float, width: np.ndarray | float) -> np.ndarray:
+    """Shannon index of difficulty ``log2(D / W + 1)`` in bits, with ``W`` floored at 4 px.
+
+    >>> float(fitts_id(300.0, 100.0))
+    2.0
+    """
+    w = np.maximum(np.asarray(width, dtype=np.float64), _MIN_W)
+    return np.minimum(np.log2(np.asarray(distance, dtype=np.float64) / w + 1.0), _MAX_ID)
+
+
+def _sinc(x: np.ndarray) -> np.ndarray:
+    """``sin(x) / x`` with the limit 1 at 0 (cheaper than ``np.sinc``, which rescales by pi)."""
+    out = np.ones_like(x)
+    np.divide(np.sin(x), x, out=out, where=np.abs(x) > 1e-9)
+    return out
+
+
+def _click_points(rng: np.random.Generator, p: MouseParams, box: np.ndarray,
+                  viewport: tuple[int, int]) -> np.ndarray:
+    """Gaussian aim points around each box centre, clipped inside the box (and the viewport).
+
+    A whole-pixel point is preferred (the pointer lives on whole px) whenever it is inside the box.
+    """
+    bx, by = box[:, 0], box[:, 1]
+    bw, bh = np.maximum(box[:, 2], 0.0), np.maximum(box[:, 3], 0.0)
+    sd_x = np.minimum(p.click_spread * bw, p.click_spread_max_px)
+    sd_y = np.minimum(p.click_spread * bh, p.click_spread_max_px)
+    n = box.shape[0]
+    # Stay a pixel off the edge where the box allows it: edges are where hit-testing is ambiguous.
+    mx, my = np.minimum(1.0, bw / 2.0), np.minimum(1.0, bh / 2.0)
+    ex = np.clip(bx + bw / 2.0 + sd_x * rng.standard_normal(n), bx + mx, bx + bw - mx)
+    ey = np.clip(by + bh / 2.0 + sd_y * rng.standard_normal(n), by + my, by + bh - my)
+    rx, ry = np.round(ex), np.round(ey)
+    ex = np.where((rx >= bx) & (rx <= bx + bw), rx, ex)
+    ey = np.where((ry >= by) & (ry <= by + bh), ry, ey)
+    vw, vh = viewport
+    return np.stack([np.clip(ex, 0.0, vw - 1.0), np.clip(ey, 0.0, vh - 1.0)], axis=1)
+
+
+def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarray, targets_xywh: np.ndarray,
+                     t0s: np.ndarray, viewport: tuple[int, int], *, homing: bool | np.ndarray = False,
+                     slowdown: float = 1.0, overshoot_scale: float = 1.0, onset: bool = True,
+                     ends: np.ndarray | None = None) -> MoveBatch:
+    """Plan many pointer moves at once (vectorised); see the module docstring for the model.
+
+    ``starts`` (N, 2), ``targets_xywh`` (N, 4) boxes, ``t0s`` (N,) absolute start times in ms.
+    ``slowdown`` multiplies movement times (drags); ``overshoot_scale`` scales overshoot probability;
+    ``onset=False`` starts moving at ``t0`` without a reaction latency; ``ends`` (N, 2) fixes the aim
+    points instead of drawing them around the box centres.
+
+    >>> rng = np.random.default_rng(2)
+    >>> b = plan_moves_batch(rng, MouseParams(), np.zeros((100, 2)), np.tile([500.0, 300, 20, 20], (100, 1)),
+    ...                      np.zeros(100), (1280, 720))
+    >>> bool(np.all((b.ends >= [500, 300]) & (b.ends <= [520, 320])))
+    True
+    """
+    S = np.asarray(starts, dtype=np.float64).reshape(-1, 2)
+    box = np.asarray(targets_xywh, dtype=np.float64).reshape(-1, 4)
+    t0 = np.broadcast_to(np.asarray(t0s, dtype=np.float64), (S.shape[0],))
+    n = S.shape[0]
+    if box.shape[0] != n:
+        raise ValueError(f"targets_xywh has {box.shape[0]} rows but starts has {n}")
+    vw, vh = viewport
+    if vw < 1 or vh < 1:
+        raise ValueError(f"viewport={viewport}: both sides must be at least 1 px")
+    if n == 0:
+        z = np.empty(0)
+        return MoveBatch(z, z.copy(), z.copy(), np.zeros(1, dtype=np.int64), np.empty((0, 2)))
+    E = _click_points(rng, p, box, viewport) if ends is None else np.asarray(ends, dtype=np.float64).reshape(n, 2)
+
+    # --- geometry and Fitts's law
+    V = (E[:, 0] - S[:, 0]) + 1j * (E[:, 1] - S[:, 1])
+    D = np.abs(V)
+    u = np.where(D > 1e-9, V / np.where(D > 1e-9, D, 1.0), 1.0 + 0j)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w_along = np.minimum(np.where(np.abs(u.real) > 1e-9, box[:, 2] / np.abs(u.real), np.inf),
+                             np.where(np.abs(u.imag) > 1e-9, box[:, 3] / np.abs(u.imag), np.inf))
+    ID = fitts_id(D, np.where(np.isfinite(w_along), w_along, _MIN_W))
+    MT = (p.fitts_a_ms + p.fitts_b_ms * ID) * np.exp(p.mt_sigma * rng.standard_normal(n)) * slowdown
+    MT = np.maximum(MT, 90.0)
+
+    # --- stroke plan: [pre-movement, primary, up to _MAX_CORR corrections]
+    n_corr = np.minimum(rng.poisson(p.submovements * ID / 3.0), _MAX_CORR)
+    p_over = np.clip(p.overshoot_prob * overshoot_scale * (ID - 1.0) / 3.0, 0.0, 0.95)
+    over = rng.random(n) < p_over
+    n_corr = np.where(over, np.maximum(n_corr, 1), n_corr)
+    # Primary landing: around the aim with a per-person bias (mostly a slight undershoot); on hard moves
+    # sometimes a clear overshoot; now and then a sloppy throw that needs a long correction.
+    sloppy = rng.random(n) < p.sloppy_prob
+    n_corr = np.where(sloppy, np.maximum(n_corr, 2), n_corr)
+    n_corr = np.where(D < 3.0, 0, n_corr)  # a nudge of a pixel or two is a single stroke
+    gain = np.where(over, 1.04 + np.abs(rng.normal(0.04, 0.05, n)),
+                    np.clip(rng.normal(p.primary_gain, p.primary_gain_sd, n), 0.6, 1.3))
+    gain = np.where(sloppy, np.clip(rng.normal(1.05, 0.2, n), 0.5, 1.6), gain)
+    lat = rng.normal(0.0, p.lateral_error, n) + np.where(sloppy, rng.normal(0.0, 0.15, n), 0.0)
+    gain = np.where(n_corr == 0, 1.0, gain)
+    lat = np.where(n_corr == 0, 0.0, lat)
+    # Pre-movement: the hand often starts with a slow, small shift (grip, first guess of the direction)
+    # before the ballistic stroke, which delays and spreads the speed peak of real moves.
+    pre = (rng.random(n) < p.premove_prob) & (D >= 20.0)
+    pre_gain = np.where(pre, np.clip(rng.normal(p.premove_gain, 0.4 * p.premove_gain, n), 0.0, 0.3), 0.0)
+    pre_rot = np.exp(1j * rng.normal(0.0, 0.35, n))
+    K = 2 + _MAX_CORR
+    P = 1  # index of the primary stroke
+    chords = np.zeros((K, n), dtype=np.complex128)
+    chords[0] = D * u * pre_gain * pre_rot
+    # The primary's own landing error is relative to the whole distance; its chord starts where the
+    # pre-movement left the pointer.
+    chords[P] = D * u * (gain + 1j * lat) - chords[0]
+    placed = chords[0] + chords[P]
+    for j in range(P + 1, K):
+        rem = V - placed
+        g = np.clip(rng.normal(1.0, 0.18, n), 0.6, 1.3) + 1j * rng.normal(0.0, 0.06, n)
+        c = np.where(n_corr == j - P, rem, rem * g)
+        chords[j] = np.where(n_corr >= j - P, c, 0.0)
+        placed = placed + chords[j]
+
+    # Turning angle of each stroke: a per-person bulge side plus per-move variation.
+    ang = np.angle(u)
+    bias = p.curvature * p.curvature_bias * np.sin(ang - p.bulge_angle) * 1.5
+    turn = 0.5 * p.curvature * rng.standard_normal((K, n))
+    turn[P] = bias + p.curvature * math.sqrt(max(1.0 - p.curvature_bias ** 2, 0.05)) * rng.standard_normal(n)
+    turn = np.clip(turn, -2.5, 2.5)
+
+    # --- stroke timing: spans, onsets, log-normal parameters
+    lead = np.zeros(n)
+    if onset:
+        lead += lognormal_ms(rng, p.onset_ms, p.onset_sigma, 0.0, 10.0 * p.onset_ms + 1.0, size=n)
+    hom = np.broadcast_to(np.asarray(homing, dtype=bool), (n,))
+    if hom.any():
+        lead += np.where(hom, lognormal_ms(rng, p.homing_ms, 0.25, 0.4 * p.homing_ms, 3.0 * p.homing_ms, size=n), 0.0)
+    t_on = t0 + lead
+    idx = np.arange(K)[:, None]
+    active = (idx == 0) & pre[None, :] | (idx >= P) & (idx - P <= n_corr[None, :])
+    is_last = idx - P == n_corr[None, :]
+    span = np.zeros((K, n))
+    pre_span = lognormal_ms(rng, p.premove_ms, 0.35, 40.0, 600.0, size=n)
+    span[0] = np.where(pre, pre_span, 0.0)
+    share = np.where(n_corr == 0, 1.0, np.clip(p.primary_share * np.exp(0.15 * rng.standard_normal(n)), 0.25, 0.9))
+    span[P] = np.maximum(share * MT, 80.0)
+    # A correction starts at this share of the previous stroke's span: below 1 it blends into the
+    # previous stroke's tail, above 1 it follows a short stop (intermittent visual control).
+    ov = np.clip(rng.normal(p.correction_onset, p.correction_onset_sd, (K, n)), 0.35, 2.5)
+    ov[0] = rng.uniform(0.4, 1.0, n)  # the ballistic stroke takes over before the pre-movement ends
+    cw = rng.uniform(0.6, 1.0, (K, n))
+    mid = active & ~is_last & (idx > P)
+    denom = (cw * ov * mid).sum(0) + (cw * is_last * (idx > P)).sum(0)
+    remaining = MT - ov[P] * span[P]
+    unit = np.where(n_corr > 0, remaining / np.where(denom > 0, denom, 1.0), 0.0)
+    span[P + 1:] = np.where(active[P + 1:], np.maximum(cw[P + 1:] * unit[None, :], 90.0), 0.0)
+    start = np.zeros((K, n))
+    start[0] = t_on
+    start[P] = t_on + np.where(pre, ov[0] * span[0], 0.0)
+    for j in range(P + 1, K):
+        start[j] = start[j - 1] + ov[j - 1] * span[j - 1]
+    sig = np.clip(p.stroke_sigma * np.exp(0.12 * rng.standard_normal((K, n))), 0.08, 0.7)
+    # A stroke runs between z = -zc and +zc of its log-normal profile and is renormalised to reach its
+    # chord exactly: a real hand starts and stops at a small but finite speed (static friction), instead
+    # of creeping sub-pixel distances for ever.
+    zc = p.stroke_cut_z
+    c0, c1 = float(ndtr(-zc)), float(ndtr(zc))
+    emu = span / (2.0 * np.sinh(zc * sig))  # exp(mu)
+    tz = start - emu * np.exp(-zc * sig)    # the log-normal's time origin t0
+    mu = np.log(np.maximum(emu, 1e-9))
+    t_end = np.where(active, start + span, -np.inf).max(0)
+
+    # --- samples on display frames
+    f = p.frame_ms
+    k0 = np.floor(t_on / f).astype(np.int64) + 1
+    k1 = np.maximum(np.ceil(t_end / f).astype(np.int64), k0)
+    cnt = k1 - k0 + 1
+    off = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(cnt, out=off[1:])
+    M = int(off[-1])
+    mi = np.repeat(np.arange(n), cnt)
+    kk = k0[mi] + (np.arange(M) - off[mi])
+    t = kk * f
+    if p.frame_jitter_ms > 0:
+        t = t + np.clip(rng.normal(0.0, p.frame_jitter_ms, M), -f / 3.0, f / 3.0)
+
+    # A frame shows where the pointer was at the mouse's last report (USB polling, e.g. every 8 ms),
+    # so per-frame steps alias between whole numbers of reports.
+    if p.report_ms > 0:
+        r0 = rng.uniform(0.0, p.report_ms, n)[mi]
+        te = r0 + np.floor((t - r0) / p.report_ms) * p.report_ms
+    else:
+        te = t
+    # The hand's drive is not perfectly smooth: a time warp w(t) makes speed fluctuate by about
+    # +-speed_noise around the planned profile (|w'| < 1 keeps the motion going forward).
+    if p.speed_noise > 0:
+        fq = rng.uniform(4.0, 14.0, (3, n))
+        phw = rng.uniform(0.0, 2.0 * np.pi, (3, n))
+        amp = (0.5 * p.speed_noise) * 1000.0 / (2.0 * np.pi * fq)
+        ts_ = te * (2e-3 * np.pi)
+        warp = amp[0][mi] * np.sin(fq[0][mi] * ts_ + phw[0][mi])
+        for k in (1, 2):
+            warp += amp[k][mi] * np.sin(fq[k][mi] * ts_ + phw[k][mi])
+        te = te + warp
+    # Superpose the strokes. A stroke contributes nothing before it starts and its whole chord after it
+    # ends, so the transcendental work is done only on the samples inside its window.
+    px_ = S[mi, 0].copy()
+    py_ = S[mi, 1].copy()
+    speed = np.zeros(M)
+    inv_norm = 1.0 / (c1 - c0)
+    k_speed = inv_norm / math.sqrt(2.0 * math.pi)
+    s_end = start + span
+    for j in range(K):
+        if not active[j].any():
+            continue
+        done = te >= s_end[j][mi]
+        cx, cy = chords[j].real, chords[j].imag
+        px_ += np.where(done, cx[mi], 0.0)
+        py_ += np.where(done, cy[mi], 0.0)
+        w = np.flatnonzero((te > start[j][mi]) & ~done)
+        if w.size == 0:
+            continue
+        mw = mi[w]
+        dt = te[w] - tz[j][mw]
+        sj = sig[j][mw]
+        z = np.clip((np.log(dt) - mu[j][mw]) / sj, -zc, zc)
+        fr = (ndtr(z) - c0) * inv_norm
+        # Arc of total turn th, travelled to fraction fr: the chord scaled by fr * sinc(th fr/2) / sinc(th/2)
+        # and rotated by th (fr - 1) / 2 (exact circular-arc geometry, stable for th -> 0).
+        th = turn[j][mw]
+        h = 0.5 * th * fr
+        mag = fr * _sinc(h) / _sinc(0.5 * th)
+        rot = 0.5 * th * (fr - 1.0)
+        ca, sa = np.cos(rot), np.sin(rot)
+        cxw, cyw = cx[mw], cy[mw]
+        px_[w] += mag * (cxw * ca - cyw * sa)
+        py_[w] += mag * (cxw * sa + cyw * ca)
+        # speed of this stroke (px/ms), for the signal-dependent noise envelope
+        speed[w] += np.abs(chords[j])[mw] * np.exp(-0.5 * z * z) * (k_speed / (sj * dt))
+
+    # Signal-dependent noise: a slow wobble across the path plus a little physiological tremor, scaled
+    # by absolute speed (2 px/ms ~ a brisk 300 px reach), so slow nudges and rests stay clean.
+    if p.tremor_px > 0:
+        w = np.flatnonzero(speed > 0.0)
+        mw = mi[w]
+        env = np.minimum(speed[w] * 0.5, 1.5) * p.tremor_px
+        f1, f2 = rng.uniform(2.0, 5.0, n), rng.uniform(7.0, 11.0, n)
+        ph = rng.uniform(0.0, 2.0 * np.pi, (3, n))
+        ts = te[w] * (2e-3 * np.pi)
+        wob = env * (np.sin(f1[mw] * ts + ph[0][mw]) + 0.5 * np.sin(f2[mw] * ts + ph[1][mw]))
+        along = env * 0.5 * np.sin(0.7 * f1[mw] * ts + ph[2][mw])
+        ux, uy = u.real[mw], u.imag[mw]
+        px_[w] += along * ux - wob * uy
+        py_[w] += along * uy + wob * ux
+
+    x = np.clip(np.round(px_), 0.0, vw - 1.0)
+    y = np.clip(np.round(py_), 0.0, vh - 1.0)
+    is_final = np.zeros(M, dtype=bool)
+    is_final[off[1:] - 1] = True
+    px = np.empty(M)
+    py = np.empty(M)
+    px[1:], py[1:] = x[:-1], y[:-1]
+    first = off[:-1]
+    px[first] = np.clip(np.round(S[:, 0]), 0.0, vw - 1.0)
+    py[first] = np.clip(np.round(S[:, 1]), 0.0, vh - 1.0)
+    keep = ((x != px) | (y != py)) & ~is_final
+    # The final frame puts the pointer exactly on the aim point, if it is not already there.
+    idx = np.where(keep, np.arange(M), -1)
+    last_kept = np.maximum.accumulate(idx)
+    fin = off[1:] - 1
+    lk = last_kept[fin - 1] if M > 1 else np.full(n, -1)
+    lk = np.where((fin - 1 >= first) & (lk >= first), lk, -1)
+    prev_x = np.where(lk >= 0, x[np.maximum(lk, 0)], S[:, 0])
+    prev_y = np.where(lk >= 0, y[np.maximum(lk, 0)], S[:, 1])
+    x[fin], y[fin] = E[:, 0], E[:, 1]
+    keep[fin] = (np.abs(E[:, 0] - prev_x) > 1e-9) | (np.abs(E[:, 1] - prev_y) > 1e-9)
+
+    kept_per = np.bincount(mi[keep], minlength=n) if M else np.zeros(n, dtype=np.int64)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(kept_per, out=offsets[1:])
+    return MoveBatch(t_ms=t[keep], x=x[keep], y=y[keep], offsets=offsets, ends=E)
+
+
+def _box_array(target: Box) -> np.ndarray:
+    return np.array([[target.x, target.y, target.width, target.height]], dtype=np.float64)
+
+
+def plan_move(rng: np.random.Generator, p: MouseParams, start: tuple[float, float], target: Box, t0_ms: float,
+              viewport: tuple[int, int], *, homing: bool = False) -> tuple[MousePath, tuple[float, float]]:
+    """Plan one move from ``start`` to a point aimed around ``target``'s centre.
+
+    Returns the ``mousemove`` samples (absolute ms) and the end point, which is the path's last
+    sample when the path is not empty. ``homing=True`` first brings the hand back from the keyboard.
+
+    >>> rng = np.random.default_rng(3)
+    >>> path, end = plan_move(rng, MouseParams(), (5.0, 5.0), Box(5, 5, 0, 0), 100.0, (800, 600))
+    >>> len(path), end
+    (0, (5.0, 5.0))
+    """
+    b = plan_moves_batch(rng, p, np.array([start], dtype=np.float64), _box_array(target),
+                         np.array([t0_ms], dtype=np.float64), viewport, homing=homing)
+    return b.path(0), b.end(0)
+
+
+def _press_ms(rng: np.random.Generator, p: MouseParams) -> float:
+    # Never the 0-20 ms of automation tools; the reference keeps 92 % under 300 ms.
+    return lognormal_ms(rng, p.press_median_ms, p.press_sigma, 45.0, 600.0)
+
+
+def plan_click(rng: np.random.Generator, p: MouseParams, at: tuple[float, float], t0_ms: float, *,
+               button: int = 0, clicks: int = 1) -> list[ButtonAction]:
+    """Press(es) and release(s) at ``at`` after a short still pause (``clicks=2`` for a double click).
+
+    >>> acts = plan_click(np.random.default_rng(4), MouseParams(), (10.0, 10.0), 0.0, clicks=2)
+    >>> [a.click_count for a in acts], acts[0].t_up < acts[1].t_down
+    ([1, 2], True)
+    """
+    if clicks < 1:
+        raise ValueError(f"clicks={clicks}: must be at least 1")
+    if button not in (0, 1, 2):
+        raise ValueError(f"button={button}: must be 0 (left), 1 (middle) or 2 (right)")
+    t = t0_ms + lognormal_ms(rng, p.preclick_pause_ms, p.preclick_sigma, 15.0, 8.0 * p.preclick_pause_ms + 50.0)
+    x, y = float(at[0]), float(at[1])
+    out: list[ButtonAction] = []
+    for k in range(clicks):
+        if k:
+            t = out[-1].t_up + lognormal_ms(rng, p.dblclick_gap_ms, 0.3, 40.0, 250.0)
+            # The hand may shift a pixel between the two presses of a double click.
+            if rng.random() < 0.15:
+                x += float(rng.integers(-1, 2))
+                y += float(rng.integers(-1, 2))
+        press = _press_ms(rng, p)
+        if clicks > 1:
+            # Presses of a multi-click are brisk: the whole gesture fits the OS double-click time (500 ms).
+            press = min(press, 200.0)
+        out.append(ButtonAction(t_down=t, t_up=t + press, x=x, y=y, button=button, click_count=min(k + 1, 3)))
+    return out
+
+
+def plan_drag(rng: np.random.Generator, p: MouseParams, start: tuple[float, float], target: Box, t0_ms: float,
+              viewport: tuple[int, int]) -> tuple[ButtonAction, MousePath]:
+    """Press at ``start``, move with the button held (slower, fewer overshoots), release at the end.
+
+    The button's ``t_down`` precedes the first sample and ``t_up`` follows the last; its x, y is the
+    start point; the release point is the path's last sample.
+
+    >>> rng = np.random.default_rng(5)
+    >>> btn, path = plan_drag(rng, MouseParams(), (50.0, 50.0), Box(300, 200, 40, 40), 0.0, (800, 600))
+    >>> btn.t_down < path.t_ms[0] and btn.t_up > path.t_ms[-1] and (btn.x, btn.y) == (50.0, 50.0)
+    True
+    """
+    t_down = t0_ms + lognormal_ms(rng, p.preclick_pause_ms, p.preclick_sigma, 15.0, 8.0 * p.preclick_pause_ms + 50.0)
+    # A grab: the hand settles on the held button before moving (a short hold before motion).
+    t_move = t_down + lognormal_ms(rng, 120.0, 0.4, 40.0, 500.0)
+    b = plan_moves_batch(rng, p, np.array([start], dtype=np.float64), _box_array(target),
+                         np.array([t_move]), viewport, slowdown=p.drag_slowdown, overshoot_scale=0.3,
+                         onset=False)
+    path = b.path(0)
+    t_last = path.end_ms if len(path) else t_move
+    t_up = t_last + lognormal_ms(rng, 110.0, 0.45, 30.0, 600.0)
+    return ButtonAction(t_down=t_down, t_up=t_up, x=float(start[0]), y=float(start[1])), path
+
+
+def plan_idle(rng: np.random.Generator, p: MouseParams, at: tuple[float, float], t0_ms: float,
+              duration_ms: float, viewport: tuple[int, int]) -> MousePath:
+    """A reading pause: the pointer mostly rests, with occasional small drifts (often an empty path).
+
+    >>> rng = np.random.default_rng(6)
+    >>> path = plan_idle(rng, MouseParams(idle_drift_rate_hz=2.0), (100.0, 100.0), 0.0, 5000.0, (800, 600))
+    >>> bool(len(path) == 0 or (path.t_ms[0] > 0 and path.t_ms[-1] <= 5000.0))
+    True
+    """
+    if duration_ms <= 0 or p.idle_drift_rate_hz <= 0 or p.idle_drift_px <= 0:
+        return MousePath(np.empty(0), np.empty(0), np.empty(0))
+    k = int(rng.poisson(p.idle_drift_rate_hz * duration_ms / 1000.0))
+    if k == 0:
+        return MousePath(np.empty(0), np.empty(0), np.empty(0))
+    starts_t = np.sort(rng.uniform(t0_ms, t0_ms + duration_ms, k))
+    dist = lognormal_ms(rng, p.idle_drift_px, 0.6, 1.0, 8.0 * p.idle_drift_px, size=k)
+    ang = rng.uniform(0.0, 2.0 * np.pi, k)
+    vw, vh = viewport
+    # Drifts are slow, uncorrected nudges: one low-gain stroke each, chained from point to point.
+    drift = MouseParams(**{**p.model_dump(), "fitts_a_ms": 150.0, "fitts_b_ms": 180.0, "submovements": 0.0,
+                           "overshoot_prob": 0.0, "tremor_px": min(p.tremor_px, 0.5)})
+    ts, xs, ys = [], [], []
+    cur = (float(at[0]), float(at[1]))
+    t_free = t0_ms
+    for i in range(k):
+        tgt = (float(np.clip(np.round(cur[0] + dist[i] * math.cos(ang[i])), 0, vw - 1)),
+               float(np.clip(np.round(cur[1] + dist[i] * math.sin(ang[i])), 0, vh - 1)))
+        b = plan_moves_batch(rng, drift, np.array([cur]), np.array([[tgt[0], tgt[1], 0.0, 0.0]]),
+                             np.array([max(starts_t[i], t_free)]), viewport, onset=False, ends=np.array([tgt]))
+        pth = b.path(0)
+        m = pth.t_ms <= t0_ms + duration_ms
+        if not m.any():
+            break
+        ts.append(pth.t_ms[m]); xs.append(pth.x[m]); ys.append(pth.y[m])
+        cur = (float(pth.x[m][-1]), float(pth.y[m][-1]))
+        t_free = float(pth.t_ms[m][-1]) + 1.0
+    if not ts:
+        return MousePath(np.empty(0), np.empty(0), np.empty(0))
+    return MousePath(np.concatenate(ts), np.concatenate(xs), np.concatenate(ys))

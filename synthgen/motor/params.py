@@ -1,0 +1,274 @@
+"""Per-persona motor parameters (pydantic, frozen, JSON-serialisable) and the population they come from.
+
+Defaults describe a median person; :func:`sample_motor_profile` draws one persona from a human
+population calibrated on the reference data (see ``shared/reference/README.md``): typing speed
+mean 52 WPM (SD 20), pointing throughput about 3.7-4.9 bits/s, click hold median about 105 ms,
+60/40 wheel vs trackpad.
+
+>>> prof = sample_motor_profile(np.random.default_rng(7))
+>>> 15 <= prof.keyboard.wpm <= 130 and 3.0 < prof.mouse.throughput_bps < 6.0
+True
+>>> MotorProfile.model_validate_json(prof.model_dump_json()) == prof
+True
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["MouseParams", "KeyboardParams", "ScrollParams", "MotorProfile", "sample_motor_profile"]
+
+_CFG = ConfigDict(frozen=True, extra="forbid")
+
+
+class MouseParams(BaseModel):
+    """How one person points, clicks and drags.
+
+    >>> round(MouseParams().throughput_bps, 2)
+    4.35
+    """
+
+    model_config = _CFG
+
+    # Fitts's law MT = a + b * log2(D/W + 1), for onset -> arrival of the pointer.
+    fitts_a_ms: float = Field(60.0, ge=0.0, le=600.0, description="Fitts intercept (ms)")
+    fitts_b_ms: float = Field(230.0, ge=60.0, le=500.0, description="Fitts slope (ms/bit)")
+    mt_sigma: float = Field(0.15, ge=0.0, le=0.6, description="move-to-move log-sigma of movement time")
+    # Shape of the primary (ballistic) stroke.
+    stroke_sigma: float = Field(0.26, ge=0.08, le=0.6, description="sigma-lognormal sigma (skew) of strokes")
+    stroke_cut_z: float = Field(2.3, ge=1.2, le=3.5, description="strokes start/stop at this z of their profile")
+    primary_share: float = Field(0.5, ge=0.25, le=0.9,
+                                 description="share of the movement time taken by the primary stroke")
+    primary_gain: float = Field(0.93, ge=0.75, le=1.05, description="mean fraction of distance the primary covers")
+    primary_gain_sd: float = Field(0.05, ge=0.0, le=0.2, description="SD of that fraction")
+    sloppy_prob: float = Field(0.06, ge=0.0, le=0.5, description="P(a careless primary with a large miss)")
+    lateral_error: float = Field(0.035, ge=0.0, le=0.15, description="SD of the primary's sideways miss / distance")
+    curvature: float = Field(0.35, ge=0.0, le=1.2, description="SD of total turning of the primary stroke (rad)")
+    curvature_bias: float = Field(0.4, ge=0.0, le=1.0, description="how consistently paths bulge to one side")
+    bulge_angle: float = Field(1.57, ge=-math.pi, le=math.pi, description="preferred bulge direction (rad, screen)")
+    submovements: float = Field(1.0, ge=0.0, le=3.0, description="corrective submovement tendency (per ~3 bits)")
+    premove_prob: float = Field(0.4, ge=0.0, le=1.0, description="P(a slow small shift before the primary)")
+    premove_gain: float = Field(0.06, ge=0.0, le=0.3, description="mean share of the distance it covers")
+    premove_ms: float = Field(150.0, ge=40.0, le=500.0, description="median duration of that shift")
+    correction_onset: float = Field(0.9, ge=0.3, le=2.0,
+                                    description="a correction starts at this share of the previous stroke")
+    correction_onset_sd: float = Field(0.2, ge=0.0, le=0.8, description="SD of that share")
+    overshoot_prob: float = Field(0.2, ge=0.0, le=0.8, description="overshoot probability on hard moves (ID >= 4)")
+    speed_noise: float = Field(0.25, ge=0.0, le=0.6, description="relative fluctuation of speed along a stroke")
+    tremor_px: float = Field(1.2, ge=0.0, le=5.0, description="speed-dependent path noise amplitude (px)")
+    click_spread: float = Field(0.15, ge=0.02, le=0.35, description="click point SD / target side")
+    click_spread_max_px: float = Field(12.0, ge=1.0, le=60.0, description="cap on click point SD (px)")
+    # Buttons.
+    press_median_ms: float = Field(105.0, ge=50.0, le=250.0, description="press-to-release median (ms)")
+    press_sigma: float = Field(0.32, ge=0.05, le=0.8, description="press-to-release log-sigma")
+    dblclick_gap_ms: float = Field(110.0, ge=40.0, le=300.0, description="release-to-press gap in double clicks")
+    preclick_pause_ms: float = Field(140.0, ge=0.0, le=1000.0, description="median still time before a press")
+    preclick_sigma: float = Field(0.55, ge=0.0, le=1.5, description="log-sigma of the pre-click pause")
+    # Timing context.
+    onset_ms: float = Field(55.0, ge=0.0, le=500.0, description="median latency from decision to motion onset")
+    onset_sigma: float = Field(0.9, ge=0.0, le=1.5, description="log-sigma of that latency")
+    homing_ms: float = Field(360.0, ge=100.0, le=1200.0, description="median hand travel keyboard -> mouse")
+    frame_ms: float = Field(16.67, ge=4.0, le=50.0, description="display frame interval (ms)")
+    frame_jitter_ms: float = Field(0.5, ge=0.0, le=4.0, description="SD of the frame time jitter (ms)")
+    report_ms: float = Field(8.0, ge=0.0, le=20.0,
+                             description="mouse report interval (ms); a frame shows the last report's position")
+    drag_slowdown: float = Field(1.4, ge=1.0, le=3.0, description="movement-time factor with a button held")
+    idle_drift_rate_hz: float = Field(0.15, ge=0.0, le=2.0, description="small idle drifts per second")
+    idle_drift_px: float = Field(5.0, ge=0.0, le=40.0, description="median idle drift distance (px)")
+
+    @property
+    def throughput_bps(self) -> float:
+        """Pointing throughput implied by the Fitts slope: ``1000 / b`` bits/s."""
+        return 1000.0 / self.fitts_b_ms
+
+
+class KeyboardParams(BaseModel):
+    """How one person types.
+
+    >>> KeyboardParams(wpm=80).wpm
+    80.0
+    """
+
+    model_config = _CFG
+
+    wpm: float = Field(52.0, ge=5.0, le=200.0, description="typing speed in words (5 chars) per minute")
+    iki_sigma: float = Field(0.42, ge=0.1, le=1.0, description="log-sigma of inter-key intervals")
+    hold_median_ms: float = Field(108.0, ge=40.0, le=250.0, description="key hold (down->up) median (ms)")
+    hold_sigma: float = Field(0.28, ge=0.05, le=0.8, description="log-sigma of key holds")
+    rollover: float = Field(0.22, ge=0.0, le=0.9, description="tendency to press the next key before releasing")
+    typo_substitution: float = Field(0.009, ge=0.0, le=0.2, description="P(neighbouring key instead) per char")
+    typo_omission: float = Field(0.004, ge=0.0, le=0.2, description="P(char skipped) per char")
+    typo_insertion: float = Field(0.004, ge=0.0, le=0.2, description="P(extra neighbouring key) per char")
+    typo_transposition: float = Field(0.003, ge=0.0, le=0.2, description="P(char swapped with the next) per char")
+    correct_prob: float = Field(0.62, ge=0.0, le=1.0, description="P(a typo is noticed and fixed)")
+    notice_chars: float = Field(0.6, ge=0.0, le=5.0, description="mean extra chars typed before noticing")
+    correction_delay_ms: float = Field(380.0, ge=50.0, le=3000.0, description="median pause before Backspace")
+    backspace_iki_ms: float = Field(150.0, ge=50.0, le=600.0, description="median interval between Backspaces")
+    word_pause: float = Field(1.25, ge=1.0, le=4.0, description="IKI factor around spaces")
+    sentence_pause_ms: float = Field(450.0, ge=0.0, le=5000.0, description="median extra pause after . ! ? \\n")
+    think_ms: float = Field(900.0, ge=0.0, le=20000.0, description="median think-before-field pause (ms)")
+    think_sigma: float = Field(0.6, ge=0.0, le=2.0, description="log-sigma of think pauses")
+    shift_lead_ms: float = Field(70.0, ge=10.0, le=300.0, description="median Shift-down lead before the char")
+
+
+class ScrollParams(BaseModel):
+    """How one person scrolls: notched wheel bursts or trackpad swipes with momentum.
+
+    >>> ScrollParams(style="trackpad").notch_px
+    100.0
+    """
+
+    model_config = _CFG
+
+    style: Literal["wheel", "trackpad"] = "wheel"
+    notch_px: float = Field(100.0, ge=1.0, le=1000.0, description="px per wheel notch (Chromium: 100)")
+    burst_notches: float = Field(3.0, ge=1.0, le=20.0, description="mean notches per wheel burst")
+    intra_burst_ms: float = Field(17.0, ge=5.0, le=120.0, description="median notch interval in a fast spin")
+    notch_roll_ms: float = Field(90.0, ge=20.0, le=400.0, description="median notch interval, notch by notch")
+    spin_prob: float = Field(0.5, ge=0.0, le=1.0, description="P(a burst is a fast spin, not notch by notch)")
+    inter_burst_ms: float = Field(320.0, ge=80.0, le=3000.0, description="median gap between bursts")
+    onset_ms: float = Field(60.0, ge=0.0, le=1000.0, description="median latency before the first event")
+    swipe_px: float = Field(650.0, ge=50.0, le=5000.0, description="median distance of one trackpad swipe")
+    rise_ms: float = Field(60.0, ge=10.0, le=300.0, description="trackpad: finger acceleration time constant")
+    momentum_ms: float = Field(260.0, ge=30.0, le=2000.0,
+                               description="trackpad: momentum decay time constant for a median swipe")
+    frame_ms: float = Field(16.67, ge=4.0, le=50.0, description="trackpad event interval (ms)")
+
+
+class MotorProfile(BaseModel):
+    """One persona's mouse, keyboard and scroll parameters."""
+
+    model_config = _CFG
+
+    mouse: MouseParams = MouseParams()
+    keyboard: KeyboardParams = KeyboardParams()
+    scroll: ScrollParams = ScrollParams()
+
+
+def _bounds(model: type[BaseModel], name: str) -> tuple[float, float]:
+    lo, hi = -math.inf, math.inf
+    for m in model.model_fields[name].metadata:
+        lo = float(getattr(m, "ge", lo))
+        hi = float(getattr(m, "le", hi))
+    return lo, hi
+
+
+def _clip(v: float, lo: float, hi: float) -> float:
+    return float(min(max(v, lo), hi))
+
+
+# Person-to-person spread around the population centre, per field:
+# (kind, sd, loading on typing skill, loading on pointing skill). "log" multiplies the centre by
+# exp(sd * z); "add" adds sd * z. z mixes the skill factor (with the loading) and a private draw.
+# Typing skill: fast typists vary less, hold keys shorter, roll over more, make fewer errors.
+_KEYBOARD_SPREAD: dict[str, tuple[str, float, float, float]] = {
+    "iki_sigma": ("add", 0.09, -0.8, 0.0),
+    "hold_median_ms": ("log", 0.17, -0.6, 0.0),
+    "hold_sigma": ("add", 0.04, 0.0, 0.0),
+    "rollover": ("add", 0.22, 0.9, 0.0),
+    "typo_substitution": ("log", 0.4, -0.4, 0.0),
+    "typo_omission": ("log", 0.4, -0.4, 0.0),
+    "typo_insertion": ("log", 0.4, -0.4, 0.0),
+    "typo_transposition": ("log", 0.4, 0.3, 0.0),
+    "correct_prob": ("add", 0.10, 0.2, 0.0),
+    "notice_chars": ("log", 0.4, 0.0, 0.0),
+    "correction_delay_ms": ("log", 0.3, -0.4, 0.0),
+    "backspace_iki_ms": ("log", 0.22, -0.6, 0.0),
+    "word_pause": ("add", 0.12, 0.0, 0.0),
+    "sentence_pause_ms": ("log", 0.4, 0.0, 0.0),
+    "think_ms": ("log", 0.45, 0.0, 0.0),
+    "think_sigma": ("add", 0.1, 0.0, 0.0),
+    "shift_lead_ms": ("log", 0.25, -0.4, 0.0),
+}
+# Pointing skill: better pointers are faster (Fitts slope handled separately via throughput).
+_MOUSE_SPREAD: dict[str, tuple[str, float, float, float]] = {
+    "fitts_a_ms": ("log", 0.5, 0.0, -0.3),
+    "mt_sigma": ("log", 0.2, 0.0, 0.0),
+    "stroke_sigma": ("log", 0.18, 0.0, 0.0),
+    "stroke_cut_z": ("add", 0.15, 0.0, 0.0),
+    "primary_share": ("add", 0.06, 0.0, 0.0),
+    "primary_gain": ("add", 0.025, 0.0, 0.0),
+    "primary_gain_sd": ("log", 0.2, 0.0, -0.3),
+    "sloppy_prob": ("log", 0.5, 0.0, -0.3),
+    "lateral_error": ("log", 0.2, 0.0, -0.3),
+    "curvature": ("log", 0.35, 0.0, 0.0),
+    "submovements": ("log", 0.3, 0.0, 0.0),
+    "correction_onset": ("add", 0.1, 0.0, 0.0),
+    "premove_prob": ("add", 0.1, 0.0, 0.0),
+    "premove_gain": ("log", 0.3, 0.0, 0.0),
+    "premove_ms": ("log", 0.2, 0.0, 0.0),
+    "overshoot_prob": ("log", 0.5, 0.0, 0.0),
+    "tremor_px": ("log", 0.35, 0.0, 0.0),
+    "speed_noise": ("log", 0.25, 0.0, 0.0),
+    "click_spread": ("log", 0.2, 0.0, -0.3),
+    "press_median_ms": ("log", 0.14, 0.0, 0.0),
+    "press_sigma": ("log", 0.15, 0.0, 0.0),
+    "dblclick_gap_ms": ("log", 0.25, 0.0, -0.3),
+    "preclick_pause_ms": ("log", 0.3, 0.0, -0.3),
+    "onset_ms": ("log", 0.35, 0.0, -0.3),
+    "homing_ms": ("log", 0.2, 0.0, -0.3),
+    "drag_slowdown": ("add", 0.12, 0.0, 0.0),
+    "idle_drift_rate_hz": ("log", 0.5, 0.0, 0.0),
+    "idle_drift_px": ("log", 0.4, 0.0, 0.0),
+    "report_ms": ("log", 0.3, 0.0, 0.0),
+}
+_SCROLL_SPREAD: dict[str, tuple[str, float, float, float]] = {
+    "burst_notches": ("log", 0.35, 0.0, 0.0),
+    "intra_burst_ms": ("log", 0.15, 0.0, 0.0),
+    "notch_roll_ms": ("log", 0.3, 0.0, 0.0),
+    "spin_prob": ("add", 0.15, 0.0, 0.0),
+    "inter_burst_ms": ("log", 0.3, 0.0, 0.0),
+    "onset_ms": ("log", 0.3, 0.0, 0.0),
+    "swipe_px": ("log", 0.3, 0.0, 0.0),
+    "rise_ms": ("log", 0.3, 0.0, 0.0),
+    "momentum_ms": ("log", 0.25, 0.0, 0.0),
+}
+
+
+def _spread(rng: np.random.Generator, base: BaseModel, table: dict[str, tuple[str, float, float, float]],
+            z_type: float, z_point: float) -> dict[str, float]:
+    out: dict[str, float] = {}
+    own = rng.standard_normal(len(table))  # one draw per field, in table order: stable streams
+    for (name, (kind, sd, l_type, l_point)), e in zip(table.items(), own):
+        z = l_type * z_type + l_point * z_point + math.sqrt(max(1.0 - l_type ** 2 - l_point ** 2, 0.0)) * e
+        c = float(getattr(base, name))
+        v = c * math.exp(sd * z) if kind == "log" else c + sd * z
+        out[name] = _clip(v, *_bounds(type(base), name))
+    return out
+
+
+def sample_motor_profile(rng: np.random.Generator, *, base: MotorProfile | None = None,
+                         wpm_sd: float = 20.0, throughput_sd: float = 0.35,
+                         trackpad_share: float = 0.4) -> MotorProfile:
+    """Draw one persona from the human population, centred on ``base`` (default: the median person).
+
+    Typing speed is ``N(base.wpm, wpm_sd)`` clipped to 15..130 WPM; pointing throughput is
+    ``N(1000 / base.fitts_b_ms, throughput_sd)`` bits/s clipped to 3.4..5.4. Two latent skills give the
+    correlations: typing skill (fast typists roll over more, hold keys shorter, vary less, make fewer
+    errors per char) and pointing skill (correlated 0.3 with typing skill: general experience).
+
+    >>> a = sample_motor_profile(np.random.default_rng(1)); b = sample_motor_profile(np.random.default_rng(1))
+    >>> a == b
+    True
+    """
+    base = base or MotorProfile()
+    z_type = float(rng.standard_normal())
+    z_point = 0.3 * z_type + math.sqrt(1 - 0.3 ** 2) * float(rng.standard_normal())
+    wpm = _clip(base.keyboard.wpm + wpm_sd * z_type, 15.0, 130.0)
+    kb = base.keyboard.model_copy(update={"wpm": wpm, **_spread(rng, base.keyboard, _KEYBOARD_SPREAD,
+                                                                   z_type, z_point)})
+    tp = _clip(1000.0 / base.mouse.fitts_b_ms + throughput_sd * z_point, 3.4, 5.4)
+    mouse_upd = _spread(rng, base.mouse, _MOUSE_SPREAD, z_type, z_point)
+    u = rng.random(4)
+    mouse_upd.update(fitts_b_ms=1000.0 / tp, curvature_bias=float(u[0]),
+                     bulge_angle=float(u[1] * 2.0 * math.pi - math.pi))
+    ms = base.mouse.model_copy(update=mouse_upd)
+    sc = base.scroll.model_copy(update={"style": "trackpad" if u[2] < trackpad_share else "wheel",
+                                        **_spread(rng, base.scroll, _SCROLL_SPREAD, z_type, z_point)})
+    # model_copy skips validation; re-validate so a bad base cannot produce an invalid persona.
+    return MotorProfile.model_validate({"mouse": ms.model_dump(), "keyboard": kb.model_dump(),
+                                        "scroll": sc.model_dump()})
