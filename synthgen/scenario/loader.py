@@ -42,6 +42,7 @@ import io
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
@@ -49,7 +50,7 @@ from typing import Any, Iterable, Optional, Union
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import TaggedScalar
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 
 from synthgen.errors import ScenarioError, TemplateError
 from synthgen.scenario import steps as S
@@ -82,6 +83,11 @@ TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "app", "base_url", "description", "ta
                                    "personas", "think", "allowed_origins", "variables", "data",
                                    "flows", "steps")
 _FLOW_FILE_KEYS = ("description", "flows", "steps")
+
+# a re-defined &anchor is valid YAML (the later one wins); ruamel's warning would only clutter the
+# output of batch runs. A process-wide filter for this one category, because catch_warnings is not
+# thread-safe.
+warnings.filterwarnings("ignore", category=ReusedAnchorWarning)
 _DATA_KEYS = ("file", "mode", "rows")
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -552,7 +558,7 @@ class _Loader:
         if not resolved.is_file():
             raise self.fail(f"include file '{rel}' not found", src, line, where,
                             fix=f"paths are relative to the including file (looked for {resolved})")
-        data = _parse_yaml(_read_text(resolved, fsrc), fsrc)
+        data = _parse_yaml(_read_text(resolved, fsrc)[0], fsrc)
         if not isinstance(data, dict):
             raise ScenarioError(f"a flows file must be a mapping with 'flows:' and/or 'steps:' "
                                 f"(got {_type_name(data)})", file=display, line=1,
@@ -696,7 +702,8 @@ def _kind_hint(word: str) -> Optional[str]:
     return _did_you_mean(w, S.STEP_KINDS)
 
 
-def _read_text(path: Path, src: _Src) -> str:
+def _read_text(path: Path, src: _Src) -> tuple[str, bytes]:
+    """(text, raw bytes) of a scenario or flows file, refusing huge files before reading them."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -708,7 +715,7 @@ def _read_text(path: Path, src: _Src) -> str:
         raise
     except OSError as e:
         raise ScenarioError(f"cannot read the file: {e.strerror or e}", file=src.display) from None
-    return _decode(raw, src.display)
+    return _decode(raw, src.display), raw
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -979,15 +986,19 @@ def load_scenario_text(text: Union[str, bytes], *, file: str = "<scenario>",
                             "limit for scenario files", file=file,
                             fix="split it into flows files, or move bulk data to a data: file")
     decoded = _decode(raw, file)
-    base = (base_dir or Path.cwd()).resolve()
+    return _guarded_load(decoded, raw, file, (base_dir or Path.cwd()).resolve(), source)
+
+
+def _guarded_load(text: str, raw: bytes, display: str, base: Path, source: Optional[Path]) -> Scenario:
+    """:func:`_load`, turning any stray exception into a ScenarioError that names the file."""
     try:
-        return _load(decoded, raw, file, base, source)
+        return _load(text, raw, display, base, source)
     except ScenarioError:
         raise
     except RecursionError:
-        raise ScenarioError("the scenario is nested too deeply", file=file, fix="flatten it") from None
-    except Exception as e:  # a bug in the loader must still name the file
-        raise ScenarioError(f"internal error while loading: {type(e).__name__}: {e}", file=file,
+        raise ScenarioError("the scenario is nested too deeply", file=display, fix="flatten it") from None
+    except Exception as e:  # a bug in the loader must still name the file, never crash a batch
+        raise ScenarioError(f"internal error while loading: {type(e).__name__}: {e}", file=display,
                             fix="please report this with the file") from e
 
 
@@ -1119,21 +1130,8 @@ def load_scenario(path: Union[str, Path]) -> Scenario:
     if not p.is_file():
         raise ScenarioError("not a file", file=display, fix="give a .yaml file, or use load_scenarios for a folder")
     src = _Src(p, display, p.parent)
-    text = _read_text(p, src)
-    raw = text.encode("utf-8")
-    try:
-        raw = p.read_bytes()  # hash the bytes exactly as stored
-    except OSError:
-        pass
-    try:
-        return _load(text, raw, display, p.parent.resolve(), p.resolve())
-    except ScenarioError:
-        raise
-    except RecursionError:
-        raise ScenarioError("the scenario is nested too deeply", file=display, fix="flatten it") from None
-    except Exception as e:  # a bug in the loader must still name the file
-        raise ScenarioError(f"internal error while loading: {type(e).__name__}: {e}", file=display,
-                            fix="please report this with the file") from e
+    text, raw = _read_text(p, src)
+    return _guarded_load(text, raw, display, p.parent.resolve(), p.resolve())
 
 
 def scenario_files(paths: Union[str, Path, list[Union[str, Path]]]) -> list[Path]:
