@@ -9,6 +9,7 @@ to the page as fast as it allows. Output timestamps come only from the plan, so 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
@@ -25,6 +26,9 @@ from synthgen.errors import AssertionFailedError, StepError, SynthgenError, Targ
 from synthgen.events import BUTTON_BITS, EventLog
 from synthgen.motor import keyboard, mouse, scroll, timing
 from synthgen.motor.types import Box, ButtonAction, KeyAction, MousePath
+from synthgen.observe.capture import DriverObserver, Observer
+from synthgen.observe.controller import ObserveController, capture_spec
+from synthgen.observe.rrweb import RrwebRecorder
 from synthgen.persona.identity import persona_faker
 from synthgen.persona.model import Persona
 from synthgen.scenario import steps as S
@@ -58,11 +62,15 @@ class SessionOptions:
     step_timeout_ms: float = 10_000.0
     goto_timeout_ms: float = 20_000.0
     dispatch_every: int = 3  # send every n-th planned mousemove (plus the last), see module docstring
-    screenshots: str = "off"  # off | step | action (screenshot steps always capture)
-    image_format: str = "jpeg"  # jpeg | png
+    screenshots: str = "off"  # off | step | action | every:<ms> (screenshot steps always capture); observe/cadence.py
+    image_format: str = "jpeg"  # jpeg | png | webp
     image_quality: int = 70
     image_scale: float = 1.0
     failure_screenshot: bool = True
+    capture_a11y: bool = True  # accessibility tree at each capture (cheap: ~20 ms, ~8 kB)
+    a11y_format: str = "aria"  # aria (Playwright aria snapshot, YAML) | cdp (Accessibility.getFullAXTree, JSON)
+    capture_dom: bool = False  # serialized DOM at each capture (~40 kB a page before compression)
+    record_rrweb: bool = False  # rrweb DOM recording (needs a recorder from the worker)
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,8 @@ class SessionResult:
     row: dict[str, Any]
     events: pa.Table
     frames: list[Frame] = field(default_factory=list)
+    observations: pa.Table | None = None  # one row per capture (synthgen.observe.table), None if none
+    recording: dict[str, Any] | None = None  # rrweb DOM recording on the synthetic clock (synthgen.observe.rrweb)
 
     @property
     def ok(self) -> bool:
@@ -105,8 +115,11 @@ def session_start_time(seed: int) -> dt.datetime:
 class _Session:
     """The per-session state machine; one instance per run."""
 
-    def __init__(self, spec: SessionSpec, driver: Driver, opts: SessionOptions) -> None:
+    def __init__(self, spec: SessionSpec, driver: Driver, opts: SessionOptions,
+                 observe: ObserveController | None = None) -> None:
         self.spec, self.driver, self.opts = spec, driver, opts
+        self.observe = observe or ObserveController(spec.session_id, opts.screenshots, capture_spec(opts),
+                                                    DriverObserver(driver))
         ss = np.random.SeedSequence(spec.seed)
         plan_ss, motor_ss, faker_ss = ss.spawn(3)
         self.plan_rng = np.random.default_rng(plan_ss)
@@ -139,7 +152,9 @@ class _Session:
 
     async def _locate(self, step: S.StepBase, target: S.Target) -> Located:
         try:
-            return await self.driver.locate(target, self._timeout(step))
+            loc = await self.driver.locate(target, self._timeout(step))
+            self.observe.located(loc)  # its box goes with the next captures
+            return loc
         except PlaywrightTimeout as exc:
             raise TargetNotFoundError(
                 _sid(self), step.kind, f"{target.describe()} matched no visible element within "  # type: ignore[attr-defined]
@@ -181,6 +196,7 @@ class _Session:
             await self.driver.mouse_up(a.x, a.y, a.button, a.click_count)
             self.clock = max(self.clock, a.t_up)
         self.cursor = (actions[-1].x, actions[-1].y)
+        await self._action_done()
 
     async def _click_target(self, step: S.StepBase, target: S.Target, *, button: int = 0, clicks: int = 1) -> Located:
         loc = await self._reach(step, target)
@@ -197,13 +213,17 @@ class _Session:
             timeline.append((a.t_down, i, True, a))
             timeline.append((a.t_up, i, False, a))
         # Sorted by planned time, so rollover (next down before last up) reaches the page as planned.
-        for _, _, down, a in sorted(timeline, key=lambda e: (e[0], e[1], not e[2])):
-            if down:
-                await self.driver.key_down(a.key, a.code)
-            else:
-                await self.driver.key_up(a.key, a.code)
+        # Pipelined: tasks start in creation order, so the page gets the keys in this order without a
+        # round trip each (keys are not frame-bound, but each awaited one costs ~3-5 ms).
+        sends = [asyncio.ensure_future(self.driver.key_down(a.key, a.code) if down else
+                                       self.driver.key_up(a.key, a.code))
+                 for _, _, down, a in sorted(timeline, key=lambda e: (e[0], e[1], not e[2]))]
+        for r in await asyncio.gather(*sends, return_exceptions=True):
+            if isinstance(r, BaseException):
+                raise r
         self.clock = max(self.clock, max(a.t_up for a in actions))
         self.hand_on_keyboard = True
+        await self._action_done()
 
     async def _chord(self, chord: str, *, target: str | None) -> None:
         try:
@@ -220,6 +240,7 @@ class _Session:
         await self.driver.wheel(float(w.x[0]), float(w.y[0]), [float(v) for v in w.delta_x],
                                 [float(v) for v in w.delta_y])
         self.clock = max(self.clock, float(w.t_ms[-1]))
+        await self._action_done()
 
     def _think(self, dist: S.ThinkDist) -> None:
         dur = timing.think_ms(self.rng, dist.median_ms, dist.sigma)
@@ -231,13 +252,16 @@ class _Session:
         self.clock += dur
 
     async def _capture(self, reason: str, name: str | None = None) -> None:
-        o = self.opts
-        data = await self.driver.screenshot(o.image_format, o.image_quality if o.image_format == "jpeg" else None,
-                                            o.image_scale)
-        ext = "jpg" if o.image_format == "jpeg" else o.image_format
-        path = f"frames/{self.spec.session_id}/{len(self.frames):05d}{'-' + _slug(name) if name else ''}.{ext}"
+        path, data = await self.observe.shoot(index=len(self.frames), clock=self.clock, reason=reason, name=name)
         self.frames.append(Frame(path, data))
         self.log.add(self.clock, "screenshot", frame=path, target=reason)
+
+    async def _action_done(self) -> None:
+        """An input action ended (click, chord, typing burst, scroll burst, drag): capture if the cadence asks."""
+        if self.observe.wants_action(self.clock):
+            await self.driver.settle()  # the page has handled the input (and any navigation it began)
+            await self._note_url()
+            await self._capture("every" if self.observe.cadence.kind == "every" else "action")
 
     async def _note_url(self) -> None:
         url = await self.driver.current_url()
@@ -248,6 +272,7 @@ class _Session:
     # ---- steps ---------------------------------------------------------------------------------
     async def run(self) -> None:
         w, h = self.viewport
+        self.log.set_context(step_id="0", intent="session")
         self.log.add(0.0, "viewport", x=float(w), y=float(h))
         default_think = self.spec.scenario.think
         first = True
@@ -257,6 +282,7 @@ class _Session:
             if not first and step.kind not in ("think", "screenshot", "assert", "capture", "wait_for"):
                 self._think(default_think)
             first = False
+            await self.observe.step_started(self.clock)
             handler: Callable[[Any], Awaitable[None]] = getattr(self, f"_do_{step.kind}")
             try:
                 await handler(step)
@@ -269,8 +295,9 @@ class _Session:
             except PlaywrightError as exc:
                 raise StepError(step_id, step.kind, _first_line(exc)) from exc
             await self._note_url()
-            if self.opts.screenshots == "action" or (self.opts.screenshots == "step" and step.kind != "screenshot"):
-                await self._capture("step")
+            if self.observe.wants_step(self.clock, step.kind):
+                await self._capture("every" if self.observe.cadence.kind == "every" else "step")
+            await self.observe.step_ended(self.clock)
 
     async def _do_goto(self, step: S.Goto) -> None:
         url = self._abs_url(step.url)
@@ -358,6 +385,7 @@ class _Session:
         await self.driver.mouse_up(end[0], end[1], down.button, 1)
         self.cursor = end
         self.clock = max(self.clock, down.t_up)
+        await self._action_done()
 
     async def _do_upload(self, step: S.Upload) -> None:
         name, mime, data = make_upload(self.rng, render(step.name, self.ctx), step.size_kb, step.content)
@@ -422,13 +450,17 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-async def run_session(spec: SessionSpec, driver: Driver, opts: SessionOptions = SessionOptions()) -> SessionResult:
+async def run_session(spec: SessionSpec, driver: Driver, opts: SessionOptions = SessionOptions(),
+                      observer: Observer | None = None, recorder: RrwebRecorder | None = None) -> SessionResult:
     """Run one session to the end or its first failing step; never raises for a step failure.
 
     A failed session keeps the events it produced up to the failure (and a screenshot of the page),
-    with ``status='failed'`` and the step and reason in ``error``.
+    with ``status='failed'`` and the step and reason in ``error``. ``observer`` captures screen content
+    (default: images through the driver); ``recorder``, already installed on the page, records rrweb.
     """
-    s = _Session(spec, driver, opts)
+    observe = ObserveController(spec.session_id, opts.screenshots, capture_spec(opts),
+                                observer or DriverObserver(driver), recorder)
+    s = _Session(spec, driver, opts, observe)
     error: str | None = None
     failed_step: str | None = None
     try:
@@ -459,4 +491,9 @@ async def run_session(spec: SessionSpec, driver: Driver, opts: SessionOptions = 
         "n_events": table.num_rows, "status": "ok" if error is None else "failed", "error": error,
         "failed_step": failed_step, "generator_version": __version__, "schema_version": SCHEMA_VERSION,
     }
-    return SessionResult(row=row, events=table, frames=s.frames)
+    start_ms = row["start_time"].timestamp() * 1000.0
+    try:
+        observations, recording = await observe.finish(s.clock, table, start_ms)
+    except Exception:  # the page may be gone; the events are the record and stay
+        observations, recording = observe.log.to_table(table) if len(observe.log) else None, None
+    return SessionResult(row=row, events=table, frames=s.frames, observations=observations, recording=recording)
