@@ -34,7 +34,7 @@ from synthgen.persona.model import Persona
 from synthgen.scenario import steps as S
 from synthgen.scenario.model import Scenario
 from synthgen.scenario.planner import data_row, iter_actions
-from synthgen.scenario.templating import TemplateContext, render, render_variables
+from synthgen.scenario.templating import TemplateContext, render, render_target, render_variables
 from synthgen.schema import SCHEMA_VERSION
 from synthgen.uploads import make_upload
 
@@ -269,6 +269,20 @@ class _Session:
             self.log.set_context(url=url)
             self.log.add(self.clock, "navigate")
 
+    def _with_targets_rendered(self, step: Any) -> Any:
+        """The step with ``{{ templates }}`` in its targets filled in (e.g. ``text={{ captured.no }}``)."""
+        updates: dict[str, Any] = {}
+        for name in ("target", "into", "to", "source", "visible"):
+            t = getattr(step, name, None)
+            if isinstance(t, S.Target):
+                r = render_target(t, self.ctx)
+                if r is not t:
+                    updates[name] = r
+        if isinstance(step, S.Fill):
+            fields = [f.model_copy(update={"into": render_target(f.into, self.ctx)}) for f in step.fields]
+            updates["fields"] = fields
+        return step.model_copy(update=updates) if updates else step
+
     # ---- steps ---------------------------------------------------------------------------------
     async def run(self) -> None:
         w, h = self.viewport
@@ -285,7 +299,7 @@ class _Session:
             await self.observe.step_started(self.clock)
             handler: Callable[[Any], Awaitable[None]] = getattr(self, f"_do_{step.kind}")
             try:
-                await handler(step)
+                await handler(self._with_targets_rendered(step))
                 await self.driver.settle()
             except SynthgenError:
                 raise

@@ -37,6 +37,7 @@ steps:
   - assert: {url: "start"}
   - capture: {name: v, target: "label=Name"}
   - screenshot: end
+  - click: "text={{ captured.v }}"
 """
 
 
@@ -47,7 +48,8 @@ def _run(tmp_path, boxes=None, texts=frozenset({"Done"}), seed=5):
     persona = sample_personas(1, seed=seed)[0]
     boxes = boxes or {"text=Menu": Box(100, 100, 80, 30), "label=Name": Box(300, 200, 200, 30),
                       "label=City": Box(300, 260, 200, 30), "label=Agree": Box(300, 320, 16, 16),
-                      "text=Footer": Box(100, 1600, 300, 40), "label=File": Box(300, 400, 200, 30)}
+                      "text=Footer": Box(100, 1600, 300, 40), "label=File": Box(300, 400, 200, 30),
+                      "text=read:label=Name": Box(500, 500, 50, 20)}
     d = FakeDriver(boxes=boxes, texts=set(texts))
     res = asyncio.run(run_session(SessionSpec(0, "s0", seed, sc, persona, "http://app.test/"), d, SessionOptions()))
     return res, d
@@ -77,6 +79,13 @@ def test_every_action_kind_runs_and_records(tmp_path) -> None:
     depth = list(itertools.accumulate(c[1] for c in d.calls if c[0] == "wheel"))
     assert max(depth) > 600
     assert res.frames and res.frames[0].path.startswith("frames/s0/")
+
+
+def test_targets_are_rendered_from_captures(tmp_path) -> None:
+    res, _ = _run(tmp_path)
+    assert res.ok, res.row["error"]
+    last = [r for r in res.events.to_pylist() if r["step_id"] == "21" and r["type"] == "click"]
+    assert len(last) == 1 and 500 <= last[0]["x"] <= 550
 
 
 def test_typed_text_reaches_the_driver(tmp_path) -> None:
