@@ -20,7 +20,7 @@ from synthgen.browser.locate import chosen
 from synthgen.motor.types import Box
 from synthgen.scenario.steps import Target
 
-__all__ = ["PlaywrightDriver", "DESCRIBE_JS"]
+__all__ = ["PlaywrightDriver", "DESCRIBE_JS", "LOCATE_JS", "SCROLL_SETTLED_JS"]
 
 _BUTTONS = {0: "left", 1: "middle", 2: "right"}
 
@@ -43,6 +43,46 @@ el => {
   }
   return role + ' "' + label + '" (' + parts.join(' > ') + ')';
 }
+"""
+
+# One round trip for a locate: the element's box once it holds still for a frame (an element sliding in
+# is measured where it stops, not wherever it happens to be), and its description. The frame wait has a
+# timer fallback so a page without frames cannot stall it. null: the element left the DOM meanwhile.
+LOCATE_JS = """
+async el => {
+  const rect = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };
+  const frame = () => new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, 50); });
+  let box = rect();
+  for (let i = 0; i < 30; i++) {
+    await frame();
+    if (!el.isConnected) return null;
+    const next = rect();
+    if (next.every((v, k) => v === box[k])) break;
+    box = next;
+  }
+  return {box, desc: (%s)(el), svg: el.namespaceURI === 'http://www.w3.org/2000/svg'};
+}
+""" % DESCRIBE_JS.strip()
+
+# Resolves once no element has scrolled for 3 frames (at most ~2 s): the wheel events acknowledged so far
+# have reached the main thread, so boxes measured next are where the scroll ended. Without it the last
+# notch may or may not be visible yet, and the planned moves would depend on the machine's speed.
+SCROLL_SETTLED_JS = """
+() => new Promise(resolve => {
+  let quiet = 0, frames = 0;
+  const moved = () => { quiet = 0; };
+  document.addEventListener('scroll', moved, {capture: true, passive: true});
+  const tick = () => {
+    frames++;
+    if (++quiet >= 3 || frames > 120) {
+      document.removeEventListener('scroll', moved, {capture: true});
+      resolve(frames);
+    } else {
+      requestAnimationFrame(tick);
+    }
+  };
+  requestAnimationFrame(tick);
+})
 """
 
 
@@ -109,12 +149,22 @@ class PlaywrightDriver:
 
     async def locate(self, target: Target, timeout_ms: float) -> Located:
         loc = chosen(self.page, target)
-        await loc.wait_for(state="visible", timeout=timeout_ms)
-        box = await loc.bounding_box(timeout=timeout_ms)
-        if box is None:
-            raise PlaywrightTimeout(f"{target.describe()} has no box")
-        desc = await loc.evaluate(DESCRIBE_JS, timeout=timeout_ms)
-        return Located(Box(box["x"], box["y"], box["width"], box["height"]), desc)
+        if target.nth is not None:
+            await loc.wait_for(state="visible", timeout=timeout_ms)  # nth does not filter to visible ones
+        for _ in range(3):
+            # Evaluating on the locator waits for a (visible) match, then measures and describes it.
+            found = await loc.evaluate(LOCATE_JS, timeout=timeout_ms)
+            if found is None:
+                continue  # replaced by a re-render while measured: resolve the locator again
+            x, y, w, h = found["box"]
+            if found["svg"]:
+                # SVG boxes differ from Playwright's (stroke included there); keep Playwright's numbers.
+                bb = await loc.bounding_box(timeout=timeout_ms)
+                if bb is None:
+                    continue
+                x, y, w, h = bb["x"], bb["y"], bb["width"], bb["height"]
+            return Located(Box(x, y, w, h), found["desc"])
+        raise PlaywrightTimeout(f"{target.describe()} has no box (it keeps leaving the page)")
 
     async def move(self, xs: list[float], ys: list[float]) -> None:
         if not xs:
@@ -131,9 +181,16 @@ class PlaywrightDriver:
         await self.page.mouse.up(button=_BUTTONS[button], click_count=click_count)  # type: ignore[arg-type]
 
     async def wheel(self, x: float, y: float, dxs: list[float], dys: list[float]) -> None:
-        await self.page.mouse.move(x, y)
-        for dx, dy in zip(dxs, dys):
-            await self.page.mouse.wheel(dx, dy)
+        mouse = self.page.mouse
+        await mouse.move(x, y)
+        # Pipelined like moves (each awaited notch costs ~50 ms); the compositor applies them in order,
+        # so the page ends at the same offset. Then wait until that offset is what the page reports.
+        await asyncio.gather(*[asyncio.ensure_future(mouse.wheel(dx, dy)) for dx, dy in zip(dxs, dys)])
+        try:
+            await self.page.evaluate(SCROLL_SETTLED_JS)
+        except PlaywrightError as exc:
+            if "destroyed" not in str(exc) and "navigat" not in str(exc).lower():
+                raise
 
     async def key_down(self, key: str, code: str) -> None:
         # By physical code, so ShiftRight stays ShiftRight; Playwright derives the key from the code and
