@@ -13,6 +13,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from synthgen import __version__
@@ -34,7 +35,7 @@ out = Console()
 
 
 def _fail(exc: Exception) -> None:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)  # [ray] is no markup
     raise typer.Exit(2)
 
 
@@ -56,9 +57,10 @@ def generate(
                                         "(repeatable)."),
     sessions: int = typer.Option(5, "--sessions", "-n", help="Sessions per scenario."),
     seed: int = typer.Option(0, "--seed", help="Job seed: same seed, same events, byte for byte."),
-    out_dir: Path = typer.Option(Path("output/run"), "--out", "-o", help="Dataset folder (created)."),
+    out_dir: str = typer.Option("output/run", "--out", "-o", help="Dataset folder (created), or with --engine ray "
+                                "any URI pyarrow can write (s3://bucket/prefix, gs://...)."),
     personas: int = typer.Option(50, "--personas", help="Size of the persona pool drawn from the population."),
-    workers: int = typer.Option(1, "--workers", "-w", help="Browser processes (0 = one per CPU)."),
+    workers: int = typer.Option(0, "--workers", "-w", help="Browser processes (0 = one per CPU)."),
     concurrency: int = typer.Option(2, "--concurrency", "-c", help="Sessions at once per browser."),
     screenshots: str = typer.Option("off", "--screenshots", help="Screen capture: off, step (after each step), "
                                     "action."),
@@ -70,17 +72,25 @@ def generate(
     resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip sessions already written completely."),
     step_timeout_ms: float = typer.Option(10_000, "--step-timeout-ms", help="Default per-step timeout."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray (Ray tasks on a "
+                               "cluster; pip install 'synthgen[ray]')."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="With --engine ray: auto (the cluster "
+                                              "`ray start` made here) or ray://HEAD:10001; default: a local Ray."),
+    ray_batch: int = typer.Option(0, "--ray-batch", help="With --engine ray: sessions per Ray task (0 = auto)."),
 ) -> None:
     """Generate a telemetry dataset: personas run the scenarios against the apps in Chromium.
 
     Example: synthgen generate -s scenarios/webmail -n 20 --seed 7 -o output/run1
     """
-    from synthgen.runner.local import GenerateConfig, default_workers, generate as run_generate
+    from synthgen.runner.engine import generate_with
+    from synthgen.runner.local import GenerateConfig, default_workers
+    from synthgen.sinks.fs import is_uri
     from synthgen.session import SessionOptions
 
     try:
         cfg = GenerateConfig(
-            scenarios=list(scenario), sessions=sessions, seed=seed, out=out_dir, personas=personas,
+            scenarios=list(scenario), sessions=sessions, seed=seed, personas=personas,
+            out=out_dir if is_uri(out_dir) else Path(out_dir),  # type: ignore[arg-type]
             workers=workers or default_workers(), concurrency=concurrency, chromium=chromium, resume=resume,
             base_url=base_url,
             options=SessionOptions(step_timeout_ms=step_timeout_ms, screenshots=screenshots,
@@ -94,7 +104,8 @@ def generate(
                 info = "" if s is None else (f"[green]{s.session_id}" if s.status == "ok" else f"[red]{s.session_id} failed")
                 bar.update(task, completed=done, total=total, info=info)
 
-            summary = run_generate(cfg, on_progress=on_progress, command=" ".join(["synthgen", *sys.argv[1:]]))
+            summary = generate_with(engine, cfg, ray_address=ray_address, ray_batch=ray_batch,
+                                    on_progress=on_progress, command=" ".join(["synthgen", *sys.argv[1:]]))
     except SynthgenError as exc:
         _fail(exc)
         return
