@@ -1,0 +1,160 @@
+"""rrweb recordings that ``rrweb-player`` replays: the page's DOM recording plus our pointer events.
+
+A session recorded with ``--export rrweb`` (or ``--record-rrweb``) keeps its DOM recording in
+``recordings/<session_id>.json.gz`` (see :mod:`synthgen.observe.rrweb`: already on the synthetic
+clock). This sink merges it with the session's ``events`` into one rrweb event array::
+
+    exports/rrweb/<session_id>.json      [{"type": 4, "data": {...}, "timestamp": ...}, ...]
+
+Pointer events are *synthesised from the events table* rather than sampled by rrweb, so the replay
+shows exactly the data's mouse path at full resolution and timing: ``mousemove`` rows become
+``MouseMove`` incremental snapshots (batched per 500 ms like rrweb's own, each position with its
+``timeOffset``), and mousedown, mouseup, click, dblclick and contextmenu become ``MouseInteraction``
+snapshots, each with the rrweb node id of the element under the pointer (tapped in the page).
+Timestamps are ``sessions.start_time`` (synthetic) plus ``t_ms``; a multi-page session is one array
+with a Meta + FullSnapshot at every page load, which the player replays in order.
+
+>>> import pyarrow as pa
+>>> rec = {"start_ms": 1000.0, "events": [{"type": 4, "data": {}, "timestamp": 1000.0},
+...        {"type": 2, "data": {"node": {}}, "timestamp": 1000.0}], "pointer": [], "pages": [[0.0, 5]]}
+>>> ev = pa.table({"t_ms": [10.0, 20.0], "type": ["mousemove", "mousedown"], "x": [1.0, 2.0],
+...                "y": [1.0, 2.0], "button": [None, 0]})
+>>> [(e["type"], e["data"].get("source")) for e in player_events(rec, ev)]
+[(4, None), (2, None), (3, 1), (3, 2)]
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from bisect import bisect_left, bisect_right
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from synthgen.observe.rrweb import EventType, Interaction, Source
+from synthgen.sinks.files import ensure_dir, write_bytes_atomic
+
+if TYPE_CHECKING:
+    from synthgen.session import SessionResult
+
+__all__ = ["RrwebSink", "player_events", "write_recording", "read_recording", "recording_path"]
+
+_BATCH_MS = 500.0
+_INTERACTION = {"mousedown": Interaction.MOUSE_DOWN, "mouseup": Interaction.MOUSE_UP, "click": Interaction.CLICK,
+                "dblclick": Interaction.DBLCLICK, "contextmenu": Interaction.CONTEXT_MENU}
+
+
+def recording_path(root: Path, session_id: str) -> Path:
+    """Where a session's DOM recording lives in a dataset."""
+    return Path(root) / "recordings" / f"{session_id}.json.gz"
+
+
+def write_recording(root: Path, recording: dict[str, Any]) -> Path:
+    """Store a recording as gzip'd JSON (``mtime=0``, so the same recording gives the same bytes)."""
+    path = recording_path(root, recording["session_id"])
+    raw = json.dumps(recording, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_bytes_atomic(path, gzip.compress(raw, compresslevel=6, mtime=0))
+    return path
+
+
+def read_recording(path: Path) -> dict[str, Any]:
+    """Load a stored recording."""
+    return json.loads(gzip.decompress(Path(path).read_bytes()))
+
+
+class _Ids:
+    """The rrweb node under the pointer at a synthetic time, within the current page load."""
+
+    def __init__(self, recording: dict[str, Any]) -> None:
+        self.pages = [(float(t), int(b)) for t, b in recording.get("pages", [])]
+        self.page_t = [t for t, _ in self.pages]
+        ptr = sorted(((float(t), int(i)) for t, i in recording.get("pointer", [])), key=lambda p: p[0])
+        self.ptr_t = [t for t, _ in ptr]
+        self.ptr_id = [i for _, i in ptr]
+
+    def at(self, t: float) -> int | None:
+        # A page load at exactly t is the *reaction* to the input at t (a click that navigates), so the
+        # input still belongs to the page before it.
+        p = bisect_left(self.page_t, t) - 1
+        if p < 0 and self.page_t and self.page_t[0] == t:
+            p = 0
+        if p < 0:
+            return None  # before the first snapshot: nothing to point at yet
+        page_start, body = self.pages[p]
+        k = bisect_right(self.ptr_t, t) - 1
+        if k >= 0 and self.ptr_t[k] >= page_start:
+            return self.ptr_id[k]
+        return body
+
+
+def player_events(recording: dict[str, Any], events: pa.Table) -> list[dict[str, Any]]:
+    """The recording's DOM events merged with pointer events from ``events``, sorted by time.
+
+    At equal timestamps pointer events come first: a DOM change is the reaction to the input at its time.
+    """
+    start = float(recording["start_ms"])
+    ids = _Ids(recording)
+    cols = {n: events.column(n).to_pylist() for n in ("t_ms", "type", "x", "y")}
+    pointer: list[dict[str, Any]] = []
+    batch: list[tuple[float, float, float, int]] = []
+
+    def flush() -> None:
+        if batch:
+            last = batch[-1][0]
+            positions = [{"x": x, "y": y, "id": i, "timeOffset": round(t - last, 3)} for t, x, y, i in batch]
+            pointer.append({"type": EventType.INCREMENTAL, "data": {"source": Source.MOUSE_MOVE,
+                            "positions": positions}, "timestamp": round(start + last, 3)})
+            batch.clear()
+
+    for k, ty in enumerate(cols["type"]):
+        if ty != "mousemove" and ty not in _INTERACTION:
+            continue
+        t, x, y = float(cols["t_ms"][k]), cols["x"][k], cols["y"][k]
+        node = ids.at(t)
+        if node is None or x is None or y is None:
+            continue
+        x, y = round(float(x), 1), round(float(y), 1)
+        if ty == "mousemove":
+            if batch and t - batch[0][0] > _BATCH_MS:
+                flush()
+            batch.append((t, x, y, node))
+            continue
+        flush()
+        pointer.append({"type": EventType.INCREMENTAL, "data": {"source": Source.MOUSE_INTERACTION,
+                        "type": _INTERACTION[ty], "id": node, "x": x, "y": y, "pointerType": 0},
+                        "timestamp": round(start + t, 3)})
+    flush()
+    dom = recording.get("events", [])
+    # Merge two time-sorted lists; ties: pointer first. The DOM list keeps its own order (it is the page's).
+    keyed = [(float(e["timestamp"]), 0, i, e) for i, e in enumerate(pointer)]
+    keyed += [(float(e["timestamp"]), 1, i, e) for i, e in enumerate(dom)]
+    keyed.sort(key=lambda r: (r[0], r[1], r[2]))
+    out = [e for *_, e in keyed]
+    # The player needs a Meta and a FullSnapshot first; pointer events before them have no page.
+    first = next((i for i, e in enumerate(out) if e["type"] == EventType.META), 0)
+    return out[first:]
+
+
+class RrwebSink:
+    """Writes ``exports/rrweb/<session_id>.json`` for each session that has a recording."""
+
+    name = "rrweb"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.dir = ensure_dir(self.root / "exports" / "rrweb")
+
+    def write_session(self, result: "SessionResult") -> None:
+        rec = getattr(result, "recording", None)
+        if rec is None:
+            p = recording_path(self.root, result.row["session_id"])
+            if not p.is_file():
+                return  # recorded without rrweb: nothing to replay (the export command says so)
+            rec = read_recording(p)
+        data = json.dumps(player_events(rec, result.events), ensure_ascii=False, separators=(",", ":"))
+        write_bytes_atomic(self.dir / f"{result.row['session_id']}.json", data.encode("utf-8"))
+
+    def close(self) -> None:
+        pass

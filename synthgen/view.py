@@ -1,0 +1,286 @@
+"""``synthgen view``: one session as a self-contained HTML page (no server, no network, no JS needed).
+
+The page shows, in order:
+
+* each captured frame with the mouse path since the previous frame drawn over it (inline SVG, coloured
+  by speed: dark blue slow, yellow fast), presses as red rings, and the frame's accessibility tree in a
+  collapsible block;
+* a timeline of the whole session (inline SVG): pointer speed, presses, key presses, wheel, page loads
+  and captures on the synthetic clock;
+* the speed profile of every click-to-click pointing move (a matplotlib figure embedded as PNG), which
+  is where human-like (bell-shaped, skewed) and robotic (flat) movement look different at a glance.
+
+Images are embedded as base64, so the file can be mailed or attached to an issue as is.
+
+>>> # write_view(Path("output/run1"), "webmail-compose-send-s7-00000", Path("view.html"))
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from synthgen.errors import SynthgenError
+from synthgen.observe.outputs import StoredSession, load_session, session_ids
+
+__all__ = ["write_view", "render_view", "speed_colors"]
+
+_MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+_MAX_FRAMES = 200  # a longer session is thinned evenly: a view is for looking, not archiving
+_MAX_MOVES = 24
+
+_CSS = """
+body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;background:#f6f7f9}
+h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px}
+.meta{color:#555;margin-bottom:16px} .meta b{color:#1d2330}
+.frames{display:flex;flex-direction:column;gap:18px}
+.frame{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:10px;max-width:980px}
+.frame .cap{font-size:12px;color:#555;margin-bottom:6px}
+.stage{position:relative;width:100%}
+.stage img,.stage svg.blank{display:block;width:100%;height:auto;border:1px solid #ccd}
+.stage svg.overlay{position:absolute;left:0;top:0;width:100%;height:100%}
+details{margin-top:6px;font-size:12px} pre{white-space:pre-wrap;max-height:320px;overflow:auto;background:#f3f4f6;padding:6px}
+.legend span{display:inline-block;width:60px;height:10px;vertical-align:middle}
+figure{margin:0;background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:10px;max-width:980px}
+figure img{width:100%;height:auto}
+"""
+
+
+def speed_colors(speed: np.ndarray, vmax: float | None = None) -> list[str]:
+    """Hex colours (viridis) for speeds; ``vmax`` defaults to the 95th percentile.
+
+    >>> speed_colors(np.array([0.0, 1.0]), vmax=1.0)
+    ['#440154', '#fde725']
+    """
+    from matplotlib import colormaps
+
+    cmap = colormaps["viridis"]
+    if len(speed) == 0:
+        return []
+    top = vmax if vmax is not None else float(np.nanpercentile(speed, 95)) or 1.0
+    out = []
+    for v in np.clip(np.nan_to_num(speed / max(top, 1e-9)), 0.0, 1.0):
+        r, g, b, _ = cmap(float(v))
+        out.append(f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}")
+    return out
+
+
+def _cols(t: pa.Table, names: tuple[str, ...]) -> dict[str, list[Any]]:
+    return {n: t.column(n).to_pylist() for n in names}
+
+
+def _pointer(events: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    c = _cols(events, ("t_ms", "type", "x", "y"))
+    keep = [i for i, ty in enumerate(c["type"]) if ty == "mousemove" and c["x"][i] is not None]
+    t = np.array([c["t_ms"][i] for i in keep], float)
+    x = np.array([c["x"][i] for i in keep], float)
+    y = np.array([c["y"][i] for i in keep], float)
+    dt = np.diff(t, prepend=t[:1] - 16.7) / 1000.0 if len(t) else np.array([])
+    v = np.hypot(np.diff(x, prepend=x[:1]), np.diff(y, prepend=y[:1])) / np.maximum(dt, 1e-3) if len(t) else t
+    if len(v) >= 3:  # a 3-sample mean: the colour follows the movement, not the 60 Hz sampling jitter
+        v = np.convolve(v, np.ones(3) / 3.0, mode="same")
+    return t, x, y, v
+
+
+def _overlay(t: np.ndarray, x: np.ndarray, y: np.ndarray, colors: list[str], lo: float, hi: float,
+             presses: list[tuple[float, float, float]], w: int, h: int, cls: str = "overlay") -> str:
+    parts = [f'<svg class="{cls}" viewBox="0 0 {w} {h}" preserveAspectRatio="none" '
+             'xmlns="http://www.w3.org/2000/svg">']
+    if cls == "blank":
+        parts.append(f'<rect width="{w}" height="{h}" fill="#eef0f3"/>')
+    idx = np.flatnonzero((t > lo) & (t <= hi))
+    for a, b in zip(idx[:-1], idx[1:]):
+        if b != a + 1:
+            continue
+        parts.append(f'<line x1="{x[a]:.1f}" y1="{y[a]:.1f}" x2="{x[b]:.1f}" y2="{y[b]:.1f}" '
+                     f'stroke="{colors[b]}" stroke-width="3" stroke-linecap="round"/>')
+    for pt, px, py in presses:
+        if lo < pt <= hi:
+            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="9" fill="none" stroke="#e0245e" stroke-width="3"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _timeline(events: pa.Table, t: np.ndarray, v: np.ndarray, duration: float, captures: list[float]) -> str:
+    W, H, left = 960, 190, 70
+    span = max(duration, 1.0)
+
+    def X(ms: float) -> float:
+        return left + (W - left - 10) * ms / span
+
+    c = _cols(events, ("t_ms", "type"))
+    rows = [("presses", "mousedown", "#e0245e"), ("keys", "keydown", "#2a7ae2"), ("wheel", "wheel", "#8a5cd1"),
+            ("pages", "navigate", "#1a9a5b")]
+    out = [f'<svg class="timeline" viewBox="0 0 {W} {H}" width="100%" xmlns="http://www.w3.org/2000/svg" '
+           'style="background:#fff;border:1px solid #dde1e6;border-radius:6px">']
+    # Pointer speed along the top band.
+    if len(t):
+        vmax = float(np.nanpercentile(v, 99)) or 1.0
+        pts = " ".join(f"{X(a):.1f},{60 - 45 * min(b / vmax, 1.0):.1f}" for a, b in zip(t, v))
+        out.append(f'<polyline points="{pts}" fill="none" stroke="#444" stroke-width="1"/>')
+    out.append('<text x="4" y="40" font-size="11">speed</text>')
+    for k, (label, ty, color) in enumerate(rows):
+        y = 80 + 22 * k
+        out.append(f'<text x="4" y="{y + 4}" font-size="11">{label}</text>')
+        out.append(f'<line x1="{left}" y1="{y}" x2="{W - 10}" y2="{y}" stroke="#eee"/>')
+        for i, typ in enumerate(c["type"]):
+            if typ == ty:
+                xx = X(float(c["t_ms"][i]))
+                out.append(f'<line x1="{xx:.1f}" y1="{y - 7}" x2="{xx:.1f}" y2="{y + 7}" stroke="{color}"/>')
+    y = 80 + 22 * len(rows)
+    out.append(f'<text x="4" y="{y + 4}" font-size="11">frames</text>')
+    for ct in captures:
+        out.append(f'<circle cx="{X(ct):.1f}" cy="{y}" r="3" fill="#f08c00"/>')
+    for k in range(0, 11):
+        ms = span * k / 10
+        out.append(f'<text x="{X(ms):.1f}" y="{H - 4}" font-size="10" text-anchor="middle">{ms / 1000:.0f}s</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _moves(events: pa.Table, pause_ms: float = 300.0,
+           min_px: float = 20.0) -> list[tuple[np.ndarray, np.ndarray, float]]:
+    """Click-to-click pointing moves: (ms from the move's start, speed px/s, distance px) each.
+
+    A move is the run of button-free mousemoves before a mousedown, after the last pause longer than
+    ``pause_ms`` (the same cut as :mod:`synthgen.fidelity.moves`, kept light here: no scipy/sklearn).
+    """
+    c = _cols(events, ("t_ms", "type", "x", "y", "buttons"))
+    out: list[tuple[np.ndarray, np.ndarray, float]] = []
+    run: list[int] = []
+    for i, ty in enumerate(c["type"]):
+        if ty == "mousemove" and not (c["buttons"][i] or 0) and c["x"][i] is not None:
+            if run and c["t_ms"][i] - c["t_ms"][run[-1]] > pause_ms:
+                run = []
+            run.append(i)
+        elif ty in ("mousedown", "mouseup"):
+            if ty == "mousedown" and len(run) >= 3 and c["x"][i] is not None:
+                t = np.array([c["t_ms"][k] for k in run] + [c["t_ms"][i]], float)
+                x = np.array([c["x"][k] for k in run] + [c["x"][i]], float)
+                y = np.array([c["y"][k] for k in run] + [c["y"][i]], float)
+                dist = math.hypot(x[-1] - x[0], y[-1] - y[0])
+                if dist >= min_px:
+                    v = np.hypot(np.diff(x), np.diff(y)) / np.maximum(np.diff(t), 1e-3) * 1000.0
+                    out.append((t[1:] - t[0], v, dist))
+            run = []
+    return out
+
+
+def _speed_figure(s: StoredSession) -> str | None:
+    """PNG (base64) of the speed profile of each pointing move, or None when there is none."""
+    moves = _moves(s.events)[:_MAX_MOVES]
+    if not moves:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(moves)
+    cols = min(4, n)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.4 * cols, 1.7 * rows), squeeze=False, dpi=90)
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    for k, ((t, v, dist), ax) in enumerate(zip(moves, axes.flat)):
+        ax.plot(t, v, color="#2a7ae2", lw=1.2)
+        ax.fill_between(t, v, color="#2a7ae2", alpha=0.15)
+        ax.set_title(f"move {k + 1}: {dist:.0f} px in {t[-1]:.0f} ms", fontsize=8)
+        ax.tick_params(labelsize=6)
+        if k % cols == 0:
+            ax.set_ylabel("px/s", fontsize=7)
+    fig.suptitle("speed profile of each pointing move (ms from its start)", fontsize=9)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def render_view(s: StoredSession, root: Path) -> str:
+    """The HTML text of one session's view."""
+    row = s.row
+    w, h = int(row.get("viewport_w") or 1280), int(row.get("viewport_h") or 800)
+    t, x, y, v = _pointer(s.events)
+    colors = speed_colors(v)
+    c = _cols(s.events, ("t_ms", "type", "x", "y", "frame", "url", "step_id", "intent"))
+    presses = [(float(c["t_ms"][i]), float(c["x"][i]), float(c["y"][i])) for i, ty in enumerate(c["type"])
+               if ty == "mousedown" and c["x"][i] is not None]
+    shots = [i for i, f in enumerate(c["frame"]) if f]
+    obs = {}
+    if s.observations is not None:
+        for o in s.observations.to_pylist():
+            obs[o["frame"]] = o
+    if len(shots) > _MAX_FRAMES:
+        shots = [shots[round(k * (len(shots) - 1) / (_MAX_FRAMES - 1))] for k in range(_MAX_FRAMES)]
+    duration = float(row.get("duration_ms") or (t[-1] if len(t) else 1.0))
+    esc = html.escape
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>synthgen view: {esc(row['session_id'])}"
+             f"</title><style>{_CSS}</style></head><body>",
+             f"<h1>{esc(row['session_id'])}</h1>",
+             f"<div class='meta'>scenario <b>{esc(str(row.get('scenario')))}</b> · persona "
+             f"<b>{esc(str(row.get('persona_id')))}</b> · status <b>{esc(str(row.get('status')))}</b> · "
+             f"{duration / 1000:.1f} s synthetic · {s.events.num_rows} events · {len(shots)} frames · "
+             f"viewport {w}×{h}</div>",
+             "<div class='legend'>mouse speed: slow <span style='background:linear-gradient(90deg,#440154,"
+             "#21918c,#fde725)'></span> fast · <span style='width:12px;height:12px;border:3px solid #e0245e;"
+             "border-radius:50%;display:inline-block;background:none'></span> press</div>",
+             "<h2>Timeline</h2>", _timeline(s.events, t, v, duration, [float(c["t_ms"][i]) for i in shots]),
+             "<h2>Frames</h2><div class='frames'>"]
+    prev = -1.0
+    if not shots:
+        parts.append("<div class='frame'><div class='cap'>no frames captured (generate with --screenshots "
+                     "step|action|every:MS); the whole mouse path:</div><div class='stage'>"
+                     + _overlay(t, x, y, colors, -1.0, duration + 1, presses, w, h, cls="blank") + "</div></div>")
+    for i in shots:
+        path = root / c["frame"][i]
+        ft = float(c["t_ms"][i])
+        o = obs.get(c["frame"][i], {})
+        cap = (f"t={ft / 1000:.2f} s · step {esc(str(c['step_id'][i]))} ({esc(str(c['intent'][i]))}) · "
+               f"{esc(str(o.get('reason') or ''))} · {esc(str(c['url'][i]))}")
+        if path.is_file():
+            mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            img = f"<img alt='frame at {ft:.0f} ms' src='data:{mime};base64,{data}'>"
+        else:
+            img = f"<svg class='blank' viewBox='0 0 {w} {h}'><text x='20' y='40'>missing {esc(str(path))}</text></svg>"
+        parts.append(f"<div class='frame'><div class='cap'>{cap}</div><div class='stage'>{img}"
+                     + _overlay(t, x, y, colors, prev, ft, presses, w, h) + "</div>")
+        if o.get("a11y"):
+            parts.append(f"<details><summary>accessibility tree ({o.get('a11y_format')}, "
+                         f"{o.get('a11y_bytes')} bytes)</summary><pre>{esc(o['a11y'])}</pre></details>")
+        parts.append("</div>")
+        prev = ft
+    parts.append("</div><h2>Speed profiles</h2>")
+    fig = _speed_figure(s)
+    if fig:
+        parts.append(f"<figure><img class='speed' alt='speed profiles' src='data:image/png;base64,{fig}'></figure>")
+    else:
+        parts.append("<p>no pointing moves in this session</p>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def write_view(dataset: Path, session: str | None, out: Path) -> Path:
+    """Write the view of ``session`` (default: the first) of ``dataset`` to ``out``; returns ``out``."""
+    root = Path(dataset)
+    ids = session_ids(root)
+    if not ids:
+        raise SynthgenError(f"{root} has no finished sessions to view")
+    sid = session or ids[0]
+    if sid not in ids:
+        near = ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
+        raise SynthgenError(f"no session {sid!r} in {root}; sessions there: {near}")
+    text = render_view(load_session(root, sid), root)
+    out = Path(out)
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out
