@@ -63,8 +63,20 @@ def generate(
     workers: int = typer.Option(0, "--workers", "-w", help="Browser processes (0 = one per CPU)."),
     concurrency: int = typer.Option(2, "--concurrency", "-c", help="Sessions at once per browser."),
     screenshots: str = typer.Option("off", "--screenshots", help="Screen capture: off, step (after each step), "
-                                    "action."),
-    image_format: str = typer.Option("jpeg", "--image-format", help="jpeg or png."),
+                                    "action (after each input action) or every:<ms> of synthetic time."),
+    image_format: str = typer.Option("jpeg", "--image-format", help="jpeg, png or webp."),
+    image_scale: float = typer.Option(1.0, "--image-scale", help="Image size relative to the viewport's CSS px."),
+    image_quality: int = typer.Option(70, "--image-quality", help="JPEG/WebP quality (1-100)."),
+    capture_a11y: bool = typer.Option(True, "--capture-a11y/--no-capture-a11y", help="Accessibility tree at each "
+                                      "capture (in observations/)."),
+    a11y_format: str = typer.Option("aria", "--a11y-format", help="aria (aria snapshot YAML) or cdp (full AX "
+                                    "tree, JSON; ~10x slower)."),
+    capture_dom: bool = typer.Option(False, "--capture-dom/--no-capture-dom", help="Serialized DOM at each "
+                                     "capture (in observations/)."),
+    export: Optional[str] = typer.Option(None, "--export", help="Also write exports as sessions end: any of "
+                                         "trajectories,rrweb,balabit (comma-separated)."),
+    record_rrweb: bool = typer.Option(False, "--record-rrweb/--no-record-rrweb", help="Record the DOM with rrweb "
+                                      "(implied by --export rrweb) into recordings/."),
     chromium: Optional[str] = typer.Option(None, "--chromium", envvar="SYNTHGEN_CHROMIUM",
                                            help="Chromium executable (default: discover)."),
     base_url: Optional[str] = typer.Option(None, "--base-url", help="Run every scenario against this URL instead "
@@ -82,6 +94,7 @@ def generate(
 
     Example: synthgen generate -s scenarios/webmail -n 20 --seed 7 -o output/run1
     """
+    from synthgen.observe.outputs import parse_exports
     from synthgen.runner.engine import generate_with
     from synthgen.runner.local import GenerateConfig, default_workers
     from synthgen.sinks.fs import is_uri
@@ -92,9 +105,11 @@ def generate(
             scenarios=list(scenario), sessions=sessions, seed=seed, personas=personas,
             out=out_dir if is_uri(out_dir) else Path(out_dir),  # type: ignore[arg-type]
             workers=workers or default_workers(), concurrency=concurrency, chromium=chromium, resume=resume,
-            base_url=base_url,
+            base_url=base_url, exports=parse_exports(export),
             options=SessionOptions(step_timeout_ms=step_timeout_ms, screenshots=screenshots,
-                                   image_format=image_format))
+                                   image_format=image_format, image_scale=image_scale, image_quality=image_quality,
+                                   capture_a11y=capture_a11y, a11y_format=a11y_format, capture_dom=capture_dom,
+                                   record_rrweb=record_rrweb or "rrweb" in parse_exports(export)))
         cfg.validate()
         with Progress(TextColumn("[bold]generate"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not progress) as bar:
@@ -207,6 +222,66 @@ def report(dataset: Optional[Path] = typer.Argument(None, help="A generated data
         _fail(exc)
         return
     out.print(f"report     {path}")
+
+
+@app.command("export")
+def export_cmd(dataset: Path = typer.Argument(..., help="A generated dataset folder."),
+               fmt: list[str] = typer.Option(..., "--format", "-f", help="trajectories, rrweb or balabit "
+                                             "(repeatable or comma-separated)."),
+               session: Optional[list[str]] = typer.Option(None, "--session", help="Only these session ids.")) -> None:
+    """Write exports of an existing dataset into DATASET/exports/<format>/ (and refresh the manifest).
+
+    Example: synthgen export output/run1 --format trajectories,balabit
+    """
+    from synthgen.observe.outputs import export_dataset
+
+    try:
+        counts = export_dataset(dataset, fmt, sessions=session or None)
+    except SynthgenError as exc:
+        _fail(exc)
+        return
+    for name, n in counts.items():
+        out.print(f"{name:13} {n} files in {dataset}/exports/{name}/", highlight=False)
+
+
+@app.command()
+def view(dataset: Path = typer.Argument(..., help="A generated dataset folder."),
+         session: Optional[str] = typer.Option(None, "--session", help="Session id (default: the first)."),
+         out_file: Path = typer.Option(Path("view.html"), "--out", "-o", help="The HTML file to write.")) -> None:
+    """Write a self-contained HTML page of one session: frames with the mouse path, timeline, speed profiles.
+
+    Example: synthgen view output/run1 --session webmail-compose-send-s7-00000 --out view.html
+    """
+    from synthgen.view import write_view
+
+    try:
+        path = write_view(dataset, session, out_file)
+    except SynthgenError as exc:
+        _fail(exc)
+        return
+    out.print(f"view       {path}", highlight=False)
+
+
+@app.command()
+def stats(dataset: Path = typer.Argument(..., help="A generated dataset folder."),
+          as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables.")) -> None:
+    """Summarise a dataset: sessions ok/failed, events by type, synthetic time, bytes by table.
+
+    Example: synthgen stats output/run1 --json
+    """
+    import json as _json
+
+    from synthgen.stats import dataset_stats, print_stats
+
+    try:
+        st = dataset_stats(dataset)
+    except SynthgenError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        sys.stdout.write(_json.dumps(st, indent=2) + "\n")
+    else:
+        print_stats(st, out)
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ seed, the scenario and the index), so a dataset does not depend on the engine, t
 their order. Both keep only counters of finished sessions (:class:`Tally`), never a per-session list, so
 the coordinator's memory does not grow with the job.
 
+>>> from synthgen.runner.worker import SessionSummary
 >>> t = Tally()
 >>> t.add(SessionSummary("a", "ok", 10, 1500.0)); t.add(SessionSummary("b", "failed", 3, 200.0, "boom"))
 >>> (t.done, t.ok, t.failed, t.events, [f.session_id for f in t.failures])
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
 from synthgen.errors import ConfigError
-from synthgen.runner.worker import SessionSummary
+
+if TYPE_CHECKING:  # the worker imports Tally from here
+    from synthgen.runner.worker import SessionSummary
 
 __all__ = ["ENGINES", "MAX_FAILURES_KEPT", "Tally", "generate_with"]
 

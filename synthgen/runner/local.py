@@ -22,6 +22,7 @@ from typing import Any, Callable
 from synthgen.browser.launch import BUNDLED_HOST
 from synthgen.errors import AppUnreachableError, ConfigError
 from synthgen.persona.population import sample_personas
+from synthgen.runner.engine import Tally
 from synthgen.runner.manifest import write_manifest
 from synthgen.runner.plan import plan_sessions
 from synthgen.runner.worker import SessionSummary, WorkerConfig, run_specs
@@ -151,7 +152,7 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
                           f"scenario names must be unique in a job; repeated: {', '.join(dup)}")
     personas = sample_personas(cfg.personas, seed=cfg.seed)
     out = ensure_dir(Path(cfg.out))
-    summaries: list[SessionSummary] = []
+    tally = Tally()  # counters and the first failures only: memory does not grow with the job
     with ExitStack() as stack:
         urls, app_port = _base_urls(scenarios, cfg, stack)
         specs = plan_sessions(scenarios, cfg.sessions, cfg.seed, personas, urls)
@@ -163,9 +164,9 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
             on_progress(skipped, total, None)
 
         def done(s: SessionSummary) -> None:
-            summaries.append(s)
+            tally.add(s)
             if on_progress:
-                on_progress(skipped + len(summaries), total, s)
+                on_progress(skipped + tally.done, total, s)
 
         wcfg = WorkerConfig(out=out, options=cfg.options, concurrency=cfg.concurrency, chromium=cfg.chromium,
                             app_port=app_port)
@@ -175,10 +176,10 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
                               seed=cfg.seed)
     wall = time.perf_counter() - t0
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return RunSummary(out=out, sessions_run=len(summaries), sessions_skipped=skipped,
+    return RunSummary(out=out, sessions_run=tally.done, sessions_skipped=skipped,
                       ok=manifest.sessions_ok, failed=manifest.sessions_failed, events=manifest.events_total,
                       synthetic_seconds=manifest.synthetic_seconds, wall_seconds=wall, peak_rss_mb=peak / 1024.0,
-                      failures=[s for s in summaries if s.status != "ok"])
+                      failures=tally.failures)
 
 
 def _run(todo: list[SessionSpec], wcfg: WorkerConfig, workers: int, done: Callable[[SessionSummary], None]) -> None:

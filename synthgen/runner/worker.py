@@ -3,7 +3,7 @@
 Each context is fresh (own storage), so no state leaks between sessions; dialogs are answered the way a
 person would (OK), requests to origins the scenario may not reach are blocked.
 
->>> # summaries = asyncio.run(run_specs(specs, WorkerConfig(out=Path("output/run1"))))
+>>> # tally = asyncio.run(run_specs(specs, WorkerConfig(out=Path("output/run1"))))
 """
 
 from __future__ import annotations
@@ -90,10 +90,12 @@ async def _run_one(browser: Browser, spec: SessionSpec, cfg: WorkerConfig) -> Se
 
 
 async def run_specs(specs: list[SessionSpec], cfg: WorkerConfig,
-                    on_done: Callable[[SessionSummary], None] | None = None) -> list[SessionSummary]:
+                    on_done: Callable[[SessionSummary], None] | None = None) -> "Tally":
     """Run the sessions ``cfg.concurrency`` at a time in one browser; write each as soon as it ends."""
     sink = ParquetSink(cfg.out)
-    summaries: list[SessionSummary] = []
+    from synthgen.runner.engine import Tally
+
+    tally = Tally()  # counters only: nothing of a session outlives its write, however long the job
     async with async_playwright() as pw:
         extra = (bundled_host_rule(cfg.app_port),) if cfg.app_port else ()
         browser = await launch_chromium(pw, cfg.chromium, headless=cfg.headless, extra_args=extra)
@@ -105,7 +107,7 @@ async def run_specs(specs: list[SessionSpec], cfg: WorkerConfig,
                 sink.write_session(result)
                 s = SessionSummary(spec.session_id, result.row["status"], result.events.num_rows,
                                    float(result.row["duration_ms"]), result.row["error"])
-                summaries.append(s)
+                tally.add(s)
                 if on_done:
                     on_done(s)
 
@@ -113,4 +115,4 @@ async def run_specs(specs: list[SessionSpec], cfg: WorkerConfig,
             await asyncio.gather(*(one(s) for s in specs))
         finally:
             await browser.close()
-    return summaries
+    return tally
