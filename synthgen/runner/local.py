@@ -55,6 +55,7 @@ class GenerateConfig:
     resume: bool = True
     options: SessionOptions = field(default_factory=SessionOptions)
     base_url: str | None = None  # overrides every scenario's app/base_url (run against any web app)
+    exports: tuple[str, ...] = ()  # trajectories, rrweb, balabit: written next to the dataset as sessions end
 
     def validate(self) -> None:
         if self.sessions < 1:
@@ -65,10 +66,11 @@ class GenerateConfig:
             raise ConfigError("workers", self.workers, "must be between 1 and 256")
         if not 1 <= self.concurrency <= 64:
             raise ConfigError("concurrency", self.concurrency, "must be between 1 and 64")
-        if self.options.screenshots not in ("off", "step", "action"):
-            raise ConfigError("screenshots", self.options.screenshots, "use off, step or action")
-        if self.options.image_format not in ("jpeg", "png"):
-            raise ConfigError("image_format", self.options.image_format, "use jpeg or png")
+        from synthgen.observe import validate_capture_options
+        from synthgen.observe.outputs import parse_exports
+
+        validate_capture_options(self.options)
+        parse_exports(list(self.exports))
 
     def to_json(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -169,7 +171,7 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
                 on_progress(skipped + tally.done, total, s)
 
         wcfg = WorkerConfig(out=out, options=cfg.options, concurrency=cfg.concurrency, chromium=cfg.chromium,
-                            app_port=app_port)
+                            app_port=app_port, exports=tuple(cfg.exports))
         if todo:
             _run(todo, wcfg, min(cfg.workers, len(todo)), done)
     manifest = write_manifest(out, command=command or " ".join(["synthgen", *sys.argv[1:]]), config=cfg.to_json(),

@@ -19,7 +19,9 @@ from playwright.async_api import Browser, BrowserContext, async_playwright
 from synthgen.browser.launch import bundled_host_rule, launch_chromium
 from synthgen.browser.playwright_driver import PlaywrightDriver
 from synthgen.session import SessionOptions, SessionResult, SessionSpec, run_session
-from synthgen.sinks.parquet import ParquetSink
+from synthgen.observe.capture import PageObserver
+from synthgen.observe.outputs import session_sinks
+from synthgen.observe.rrweb import RrwebRecorder
 
 __all__ = ["WorkerConfig", "SessionSummary", "run_specs", "allowed_origin"]
 
@@ -34,6 +36,7 @@ class WorkerConfig:
     chromium: str | None = None
     headless: bool = True
     app_port: int | None = None  # the bundled app server's port, mapped from BUNDLED_HOST
+    exports: tuple[str, ...] = ()  # export sinks run on each finished session (synthgen.observe.outputs)
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,14 @@ async def _run_one(browser: Browser, spec: SessionSpec, cfg: WorkerConfig) -> Se
     ctx = await _new_context(browser, spec)
     try:
         page = await ctx.new_page()
+        recorder = RrwebRecorder() if cfg.options.record_rrweb else None
+        if recorder is not None:
+            await recorder.install(page)  # before the first navigation, so every document is recorded
         # A person answers a dialog with OK; an unanswered dialog would freeze the page.
         page.on("dialog", lambda d: asyncio.ensure_future(d.accept()))
         vp = spec.scenario.viewport
-        return await run_session(spec, PlaywrightDriver(page, (vp.width, vp.height)), cfg.options)
+        return await run_session(spec, PlaywrightDriver(page, (vp.width, vp.height)), cfg.options,
+                                 observer=PageObserver(page), recorder=recorder)
     finally:
         await ctx.close()
 
@@ -92,7 +99,7 @@ async def _run_one(browser: Browser, spec: SessionSpec, cfg: WorkerConfig) -> Se
 async def run_specs(specs: list[SessionSpec], cfg: WorkerConfig,
                     on_done: Callable[[SessionSummary], None] | None = None) -> "Tally":
     """Run the sessions ``cfg.concurrency`` at a time in one browser; write each as soon as it ends."""
-    sink = ParquetSink(cfg.out)
+    sink = session_sinks(cfg.out, cfg.exports)  # observations, the Parquet record, then any exports
     from synthgen.runner.engine import Tally
 
     tally = Tally()  # counters only: nothing of a session outlives its write, however long the job
