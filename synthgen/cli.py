@@ -35,8 +35,11 @@ out = Console()
 
 
 def _fail(exc: Exception) -> None:
-    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)  # [ray] is no markup
-    raise typer.Exit(2)
+    """One line on stderr; exit code 1 when sessions could not all be written, 2 for usage errors."""
+    from synthgen.errors import SessionFailed
+
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)  # [ray] is no markup
+    raise typer.Exit(1 if isinstance(exc, SessionFailed) else 2)
 
 
 def version_cb(value: bool) -> None:
@@ -83,6 +86,13 @@ def generate(
                                            "of its app/base_url."),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip sessions already written completely."),
     step_timeout_ms: float = typer.Option(10_000, "--step-timeout-ms", help="Default per-step timeout."),
+    retries: int = typer.Option(1, "--retries", help="Extra attempts for a session whose browser or page crashed "
+                                "or hung (other failures are not retried)."),
+    hang_timeout: float = typer.Option(30.0, "--hang-timeout", help="Seconds without an answer from the page "
+                                       "before it counts as hung."),
+    file_mode: Optional[str] = typer.Option(None, "--file-mode", envvar="SYNTHGEN_FILE_MODE",
+                                            help="Octal mode of output files (default 0600: owner only; folders "
+                                            "get x where r)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or ray (Ray tasks on a "
                                "cluster; pip install 'synthgen[ray]')."),
@@ -99,13 +109,16 @@ def generate(
     from synthgen.runner.local import GenerateConfig, default_workers
     from synthgen.sinks.fs import is_uri
     from synthgen.session import SessionOptions
+    from synthgen.sinks.files import parse_file_mode, set_file_mode
 
     try:
+        if file_mode is not None:
+            set_file_mode(parse_file_mode(file_mode))
         cfg = GenerateConfig(
             scenarios=list(scenario), sessions=sessions, seed=seed, personas=personas,
             out=out_dir if is_uri(out_dir) else Path(out_dir),  # type: ignore[arg-type]
             workers=workers or default_workers(), concurrency=concurrency, chromium=chromium, resume=resume,
-            base_url=base_url, exports=parse_exports(export),
+            base_url=base_url, exports=parse_exports(export), retries=retries, hang_timeout_s=hang_timeout,
             options=SessionOptions(step_timeout_ms=step_timeout_ms, screenshots=screenshots,
                                    image_format=image_format, image_scale=image_scale, image_quality=image_quality,
                                    capture_a11y=capture_a11y, a11y_format=a11y_format, capture_dom=capture_dom,
@@ -133,8 +146,57 @@ def generate(
     out.print(f"peak RSS   {s.peak_rss_mb:,.0f} MB (largest process)")
     out.print(f"dataset    {s.out}/  (events/ sessions/ personas/ manifest.json)")
     for f in s.failures[:10]:
-        err.print(f"[red]failed[/] {f.session_id}: {f.error}", highlight=False)
+        err.print(f"[red]failed[/] {f.session_id}: {f.error}", highlight=False, soft_wrap=True)
+    if len(s.failures) > 10:
+        err.print(f"... and {len(s.failures) - 10} more (sessions/*.parquet: status, error, failed_step)")
     if s.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def audit(
+    dataset: Path = typer.Argument(..., help="A dataset folder written by synthgen generate."),
+    scenario: list[Path] = typer.Option([], "--scenario", "-s", help="Scenario files or folders to replay, "
+                                        "instead of the paths recorded in the dataset (repeatable)."),
+    show: bool = typer.Option(False, "--show", help="List every typed string with its sources."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Trace every string typed into an app to the persona, the scenario's text or a Faker provider.
+
+    Exit code 0 when everything is traced and every file matches the manifest, 1 otherwise.
+    Example: synthgen audit output/run1
+    """
+    import json as json_mod
+
+    from synthgen.audit import audit_dataset
+
+    if not dataset.is_dir():
+        _fail(FileNotFoundError(f"dataset={str(dataset)!r}: no such folder"))
+    try:
+        report = audit_dataset(dataset, scenario)
+    except SynthgenError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        out.print_json(json_mod.dumps(report.to_json()))
+    else:
+        n = len(report.strings)
+        out.print(f"sessions   {report.sessions}")
+        out.print(f"typed      {n} strings, {n - len(report.untraced)} traced, {len(report.untraced)} untraced")
+        out.print("sources    " + (", ".join(f"{k} {v}" for k, v in report.source_counts().items()) or "none"),
+                  highlight=False)
+        for t in report.strings if show else []:
+            mark = "ok " if t.traced else "!! "
+            out.print(f"{mark}{t.session_id} step {t.step_id}: {t.typed!r} <- {', '.join(t.sources) or '?'}"
+                      f"{' (' + t.note + ')' if t.note else ''}", highlight=False, soft_wrap=True)
+        for t in report.untraced:
+            err.print(f"[red]untraced[/] {t.session_id} step {t.step_id}: typed {t.typed!r}"
+                      + (f", scenario types {t.expected!r}" if t.expected is not None else "")
+                      + (f" ({t.note})" if t.note else ""), highlight=False, soft_wrap=True)
+        for p in report.problems:
+            err.print(f"[red]problem[/] {p}", highlight=False, soft_wrap=True)
+        out.print("clean: every typed string is traced" if report.clean else "NOT clean")
+    if not report.clean:
         raise typer.Exit(1)
 
 

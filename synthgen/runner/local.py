@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from synthgen.browser.launch import BUNDLED_HOST
-from synthgen.errors import AppUnreachableError, ConfigError
+from synthgen.errors import AppUnreachableError, ConfigError, OutputError
 from synthgen.persona.population import sample_personas
+from synthgen.runner.faults import DEFAULT_HANG_TIMEOUT_S, DatasetLock, RunIncomplete, repair_dataset
 from synthgen.runner.engine import Tally
 from synthgen.runner.manifest import write_manifest
 from synthgen.runner.plan import plan_sessions
+from synthgen.runner.supervisor import supervise
 from synthgen.runner.worker import SessionSummary, WorkerConfig, run_specs
 from synthgen.scenario.loader import load_scenarios
 from synthgen.scenario.model import Scenario
@@ -56,10 +58,33 @@ class GenerateConfig:
     options: SessionOptions = field(default_factory=SessionOptions)
     base_url: str | None = None  # overrides every scenario's app/base_url (run against any web app)
     exports: tuple[str, ...] = ()  # trajectories, rrweb, balabit: written next to the dataset as sessions end
+    retries: int = 1  # extra attempts for a session whose browser/page crashed or hung
+    hang_timeout_s: float = DEFAULT_HANG_TIMEOUT_S  # a page that answers nothing this long is hung
 
     def validate(self) -> None:
         if self.sessions < 1:
             raise ConfigError("sessions", self.sessions, "must be at least 1")
+        if self.seed < 0:
+            raise ConfigError("seed", self.seed, "must be 0 or more")
+        if not 0 <= self.retries <= 10:
+            raise ConfigError("retries", self.retries, "must be between 0 and 10")
+        if not 1 <= self.hang_timeout_s <= 3600:
+            raise ConfigError("hang_timeout_s", self.hang_timeout_s, "must be between 1 and 3600 seconds")
+        if not 0 < self.options.step_timeout_ms <= 600_000:
+            raise ConfigError("step_timeout_ms", self.options.step_timeout_ms, "must be above 0 and at most 600000")
+        if self.base_url is not None:
+            from urllib.parse import urlsplit
+
+            try:
+                parts = urlsplit(self.base_url)
+                ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ConfigError("base_url", self.base_url, "must be an http:// or https:// URL, e.g. "
+                                  "http://127.0.0.1:8000/")
+        if Path(self.out).exists() and not Path(self.out).is_dir():
+            raise ConfigError("out", str(self.out), "is a file, not a folder; choose a folder for the dataset")
         if self.personas < 1:
             raise ConfigError("personas", self.personas, "must be at least 1")
         if not 1 <= self.workers <= 256:
@@ -124,21 +149,18 @@ def _base_urls(scenarios: list[Scenario], cfg: GenerateConfig, stack: ExitStack)
                 from synthgen.apps.server import AppServer
 
                 server = stack.enter_context(AppServer())
-            _check_reachable(server.url(sc.app), sc.name)
+            from synthgen.apps.server import UnknownAppError
+
+            try:
+                app_url = server.url(sc.app)
+            except UnknownAppError as exc:  # a bad scenario value, so a usage error (exit code 2)
+                raise ConfigError("app", sc.app, f"scenario {sc.name!r}: {exc}; or give base_url") from None
+            _check_reachable(app_url, sc.name)
             urls[sc.name] = f"http://{BUNDLED_HOST}/{sc.app}/"
     for sc in scenarios:
         if cfg.base_url or sc.base_url:
             _check_reachable(urls[sc.name], sc.name)
     return urls, (server.port if server is not None else None)
-
-
-def _worker_main(specs: list[SessionSpec], wcfg: WorkerConfig, queue: Any) -> None:
-    """Entry point of a worker process: report each finished session on the queue."""
-    try:
-        asyncio.run(run_specs(specs, wcfg, on_done=queue.put))
-    except BaseException as exc:  # reported, so the coordinator can say which worker died and why
-        queue.put(("worker-error", f"{type(exc).__name__}: {exc}"))
-        raise
 
 
 def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummary | None], None] | None = None,
@@ -156,6 +178,10 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
     out = ensure_dir(Path(cfg.out))
     tally = Tally()  # counters and the first failures only: memory does not grow with the job
     with ExitStack() as stack:
+        # One run per dataset at a time; then clear what an interrupted run left (temp files, sessions
+        # without their sessions row), so the dataset holds only complete sessions.
+        stack.enter_context(DatasetLock(out))
+        repair_dataset(out)
         urls, app_port = _base_urls(scenarios, cfg, stack)
         specs = plan_sessions(scenarios, cfg.sessions, cfg.seed, personas, urls)
         todo = [s for s in specs if not (cfg.resume and ParquetSink.session_done(out, s.session_id))]
@@ -171,11 +197,15 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
                 on_progress(skipped + tally.done, total, s)
 
         wcfg = WorkerConfig(out=out, options=cfg.options, concurrency=cfg.concurrency, chromium=cfg.chromium,
-                            app_port=app_port, exports=tuple(cfg.exports))
+                            app_port=app_port, retries=cfg.retries, hang_timeout_s=cfg.hang_timeout_s,
+                            exports=tuple(cfg.exports))
         if todo:
-            _run(todo, wcfg, min(cfg.workers, len(todo)), done)
-    manifest = write_manifest(out, command=command or " ".join(["synthgen", *sys.argv[1:]]), config=cfg.to_json(),
-                              seed=cfg.seed)
+            try:
+                _run(todo, wcfg, min(cfg.workers, len(todo)), done)
+            except OutputError as exc:  # disk full, or the folder became unwritable mid-run
+                raise RunIncomplete(str(exc), missing=len(todo) - tally.done) from exc
+        manifest = write_manifest(out, command=command or " ".join(["synthgen", *sys.argv[1:]]),
+                                  config=cfg.to_json(), seed=cfg.seed)
     wall = time.perf_counter() - t0
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     return RunSummary(out=out, sessions_run=tally.done, sessions_skipped=skipped,
@@ -188,31 +218,5 @@ def _run(todo: list[SessionSpec], wcfg: WorkerConfig, workers: int, done: Callab
     if workers <= 1:
         asyncio.run(run_specs(todo, wcfg, on_done=done))
         return
-    ctx = mp.get_context("spawn")  # fork would copy the coordinator's threads (the app server) unsafely
-    queue = ctx.Queue()
-    shards = [todo[i::workers] for i in range(workers)]
-    procs = [ctx.Process(target=_worker_main, args=(shard, wcfg, queue), daemon=True) for shard in shards if shard]
-    for p in procs:
-        p.start()
-    expected = len(todo)
-    received = 0
-    errors: list[str] = []
-    while received < expected:
-        try:
-            msg = queue.get(timeout=1.0)
-        except Exception:
-            if not any(p.is_alive() for p in procs):
-                break
-            continue
-        if isinstance(msg, tuple) and msg and msg[0] == "worker-error":
-            errors.append(msg[1])
-            continue
-        received += 1
-        done(msg)
-    for p in procs:
-        p.join(timeout=30)
-    if received < expected:
-        from synthgen.errors import SynthgenError
-
-        raise SynthgenError(f"{expected - received} sessions were not finished: a worker died "
-                            f"({'; '.join(errors) or 'no message'}); re-run the same command to complete them")
+    # Worker processes, replaced when one dies; see synthgen.runner.supervisor.
+    supervise(todo, wcfg, workers, done)

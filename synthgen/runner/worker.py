@@ -1,7 +1,10 @@
 """A worker: one Chromium process running several sessions at once (one browser context each).
 
 Each context is fresh (own storage), so no state leaks between sessions; dialogs are answered the way a
-person would (OK), requests to origins the scenario may not reach are blocked.
+person would (OK), popups are closed, requests to origins the scenario may not reach are blocked
+(:func:`allowed_origin`). A session whose browser or page crashed or hung is retried
+(``WorkerConfig.retries`` times, in a relaunched browser if the old one died); any other failure is
+recorded at once (see :mod:`synthgen.runner.faults`).
 
 >>> # tally = asyncio.run(run_specs(specs, WorkerConfig(out=Path("output/run1"))))
 """
@@ -14,16 +17,17 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, async_playwright
+from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 
 from synthgen.browser.launch import bundled_host_rule, launch_chromium
 from synthgen.browser.playwright_driver import PlaywrightDriver
+from synthgen.runner.faults import DEFAULT_HANG_TIMEOUT_S, Fault, PageWatch, WatchdogDriver, classify
 from synthgen.session import SessionOptions, SessionResult, SessionSpec, run_session
 from synthgen.observe.capture import PageObserver
 from synthgen.observe.outputs import session_sinks
 from synthgen.observe.rrweb import RrwebRecorder
 
-__all__ = ["WorkerConfig", "SessionSummary", "run_specs", "allowed_origin"]
+__all__ = ["WorkerConfig", "SessionSummary", "run_specs", "allowed_origin", "origin_key"]
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
@@ -35,6 +39,8 @@ class WorkerConfig:
     concurrency: int = 2
     chromium: str | None = None
     headless: bool = True
+    retries: int = 1  # extra attempts for a session whose browser/page crashed or hung
+    hang_timeout_s: float = DEFAULT_HANG_TIMEOUT_S  # see synthgen.runner.faults.WatchdogDriver
     app_port: int | None = None  # the bundled app server's port, mapped from BUNDLED_HOST
     exports: tuple[str, ...] = ()  # export sinks run on each finished session (synthgen.observe.outputs)
 
@@ -48,20 +54,53 @@ class SessionSummary:
     events: int
     duration_ms: float
     error: str | None = None
+    attempts: int = 1
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_WS_SCHEMES = {"ws": "http", "wss": "https"}
+_LOCAL_SCHEMES = ("data", "blob", "about")
+
+
+def origin_key(url: str) -> tuple[str, str, int | None] | None:
+    """``(scheme, host, port)`` of a URL as the origin rule compares them; ``None`` if unparsable.
+
+    Default ports are filled in, ``ws``/``wss`` count as ``http``/``https`` (a page's WebSocket to its
+    own server is same-origin), and the loopback names 127.0.0.1, localhost and ::1 are one host.
+
+    >>> origin_key("http://localhost/x") == origin_key("http://127.0.0.1:80/") == origin_key("ws://[::1]")
+    True
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = _WS_SCHEMES.get(parts.scheme.lower(), parts.scheme.lower())
+    host = (parts.hostname or "").lower()
+    if host in LOOPBACK_HOSTS:
+        host = "loopback"
+    return scheme, host, port if port is not None else _DEFAULT_PORTS.get(scheme)
 
 
 def allowed_origin(url: str, allowed: set[str]) -> bool:
-    """Loopback and the listed origins (``scheme://host[:port]``) are reachable; nothing else.
+    """The origin rule: a page may reach its app's own origin and the origins listed in ``allowed``.
 
-    >>> allowed_origin("http://127.0.0.1:9/x", set()), allowed_origin("https://evil.example/", set())
+    ``allowed`` holds the base URL's origin and the scenario's ``allowed_origins``. Origins compare as
+    :func:`origin_key` says (scheme, host and port). ``data:``, ``blob:`` and ``about:`` URLs never leave
+    the browser and are always allowed. Everything else is blocked, other loopback ports included: a
+    scenario for one app must not reach another local service.
+
+    >>> app = {"http://127.0.0.1:8000"}
+    >>> allowed_origin("http://127.0.0.1:8000/api", app), allowed_origin("http://127.0.0.1:9/x", app)
     (True, False)
+    >>> allowed_origin("https://evil.example/", app), allowed_origin("data:text/plain,hi", app)
+    (False, True)
     """
-    parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about"):
+    if urlsplit(url).scheme.lower() in _LOCAL_SCHEMES:
         return True
-    if parts.hostname in LOOPBACK_HOSTS:
-        return True
-    return f"{parts.scheme}://{parts.netloc}" in allowed
+    key = origin_key(url)
+    return key is not None and any(origin_key(o) == key for o in allowed)
 
 
 def _origins(spec: SessionSpec) -> set[str]:
@@ -77,49 +116,168 @@ async def _new_context(browser: Browser, spec: SessionSpec) -> BrowserContext:
                                     locale="en-US", timezone_id="UTC", accept_downloads=False)
     allowed = _origins(spec)
     await ctx.route(lambda url: not allowed_origin(url, allowed), lambda route: route.abort("blockedbyclient"))
+    # WebSockets bypass ctx.route; the same rule closes them before they connect.
+    await ctx.route_web_socket(lambda url: not allowed_origin(url, allowed), lambda ws: ws.close())
     return ctx
 
 
-async def _run_one(browser: Browser, spec: SessionSpec, cfg: WorkerConfig) -> SessionResult:
-    ctx = await _new_context(browser, spec)
+_CLOSE_TIMEOUT_S = 10.0
+
+
+class _Browsers:
+    """The worker's one browser, relaunched when it has died (a crash must not end the other sessions)."""
+
+    def __init__(self, pw: Playwright, cfg: WorkerConfig) -> None:
+        self.pw, self.cfg = pw, cfg
+        self.browser: Browser | None = None
+        self.launches = 0
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> Browser:
+        async with self._lock:
+            if self.browser is None or not self.browser.is_connected():
+                await self.close()
+                extra = (bundled_host_rule(self.cfg.app_port),) if self.cfg.app_port else ()
+                self.browser = await launch_chromium(self.pw, self.cfg.chromium, headless=self.cfg.headless,
+                                                     extra_args=extra)
+                self.launches += 1
+            return self.browser
+
+    async def discard(self, browser: Browser) -> None:
+        """Give up on a wedged browser (its contexts no longer close); the next :meth:`get` relaunches."""
+        async with self._lock:
+            if self.browser is browser:
+                await self.close()
+
+    async def close(self) -> None:
+        b, self.browser = self.browser, None
+        if b is not None:
+            try:
+                await asyncio.wait_for(b.close(), _CLOSE_TIMEOUT_S)
+            except Exception:  # already dead, or wedged: either way it is not used again
+                pass
+
+
+class _DeadDriver:
+    """Stands in for a page that could not be opened: every call fails with the reason."""
+
+    def __init__(self, reason: str, viewport: tuple[int, int]) -> None:
+        self.reason, self.viewport = reason, viewport
+
+    def __getattr__(self, name: str) -> Callable[..., object]:
+        async def fail(*_a: object, **_k: object) -> None:
+            from synthgen.errors import SynthgenError
+
+            raise SynthgenError(self.reason)
+
+        return fail
+
+
+async def _attempt(browsers: _Browsers, spec: SessionSpec, cfg: WorkerConfig) -> tuple[SessionResult, Fault | None]:
+    """One attempt at a session: its result, and the retryable fault behind a failure (if any)."""
+    from playwright.async_api import Error as PlaywrightError
+
+    vp = (spec.scenario.viewport.width, spec.scenario.viewport.height)
+    browser = await browsers.get()
+    ctx: BrowserContext | None = None
     try:
+        ctx = await _new_context(browser, spec)
         page = await ctx.new_page()
         recorder = RrwebRecorder() if cfg.options.record_rrweb else None
         if recorder is not None:
             await recorder.install(page)  # before the first navigation, so every document is recorded
-        # A person answers a dialog with OK; an unanswered dialog would freeze the page.
-        page.on("dialog", lambda d: asyncio.ensure_future(d.accept()))
-        vp = spec.scenario.viewport
-        return await run_session(spec, PlaywrightDriver(page, (vp.width, vp.height)), cfg.options,
-                                 observer=PageObserver(page), recorder=recorder)
+    except PlaywrightError as exc:
+        if ctx is not None:
+            try:
+                await asyncio.wait_for(ctx.close(), _CLOSE_TIMEOUT_S)
+            except Exception:
+                pass
+        # The browser died between sessions: record the attempt through the normal path, then retry.
+        reason = f"could not open a page: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}"
+        result = await run_session(spec, _DeadDriver(reason, vp), cfg.options)  # type: ignore[arg-type]
+        return result, classify(browser_connected=browser.is_connected()) or Fault.BROWSER_CRASH
+    watch = PageWatch()
+    watch.attach(ctx, page)
+    driver = WatchdogDriver(PlaywrightDriver(page, vp), cfg.hang_timeout_s)
+    try:
+        result = await run_session(spec, driver, cfg.options, observer=PageObserver(page),  # type: ignore[arg-type]
+                                   recorder=recorder)
     finally:
-        await ctx.close()
+        connected = browser.is_connected()  # before a wedged context makes us close the browser ourselves
+        try:
+            await asyncio.wait_for(ctx.close(), _CLOSE_TIMEOUT_S)
+        except Exception:
+            if browser.is_connected():
+                await browsers.discard(browser)
+    if result.ok:
+        return result, None
+    fault = classify(browser_connected=connected, watch=watch, driver=driver)
+    note = watch.error_note()
+    if fault is not None or note:
+        err = result.row["error"] or ""
+        # A hang's error already says so (PageHungError); crashes show up as bare Playwright messages.
+        prefix = f"{fault.describe()}: " if fault is not None and fault is not Fault.PAGE_HUNG else ""
+        result.row["error"] = prefix + err + note
+    return result, fault
+
+
+async def _run_with_retries(browsers: _Browsers, spec: SessionSpec, cfg: WorkerConfig) -> tuple[SessionResult, int]:
+    """Attempt a session up to ``1 + cfg.retries`` times while it fails with a retryable fault.
+
+    A session is deterministic from its spec, so a successful retry writes exactly the events a
+    first-time success would have; the failed attempts leave nothing behind.
+    """
+    attempts = 0
+    while True:
+        attempts += 1
+        result, fault = await _attempt(browsers, spec, cfg)
+        if result.ok or fault is None or attempts > cfg.retries:
+            break
+    if not result.ok and fault is not None and attempts > 1:
+        result.row["error"] = f"{result.row['error']} [gave up after {attempts} attempts]"
+    return result, attempts
 
 
 async def run_specs(specs: list[SessionSpec], cfg: WorkerConfig,
-                    on_done: Callable[[SessionSummary], None] | None = None) -> "Tally":
-    """Run the sessions ``cfg.concurrency`` at a time in one browser; write each as soon as it ends."""
+                    on_done: Callable[[SessionSummary], None] | None = None,
+                    on_start: Callable[[str], None] | None = None) -> "Tally":
+    """Run the sessions ``cfg.concurrency`` at a time in one browser; write each as soon as it ends.
+
+    ``on_start(session_id)`` is called as a session begins (the coordinator learns which sessions a
+    worker was running if the worker process dies).
+    """
     sink = session_sinks(cfg.out, cfg.exports)  # observations, the Parquet record, then any exports
     from synthgen.runner.engine import Tally
 
     tally = Tally()  # counters only: nothing of a session outlives its write, however long the job
     async with async_playwright() as pw:
-        extra = (bundled_host_rule(cfg.app_port),) if cfg.app_port else ()
-        browser = await launch_chromium(pw, cfg.chromium, headless=cfg.headless, extra_args=extra)
+        browsers = _Browsers(pw, cfg)
+        await browsers.get()  # fail fast (no Chromium) before any session starts
         sem = asyncio.Semaphore(max(1, cfg.concurrency))
 
         async def one(spec: SessionSpec) -> None:
             async with sem:
-                result = await _run_one(browser, spec, cfg)
+                if on_start:
+                    on_start(spec.session_id)
+                result, attempts = await _run_with_retries(browsers, spec, cfg)
                 sink.write_session(result)
                 s = SessionSummary(spec.session_id, result.row["status"], result.events.num_rows,
-                                   float(result.row["duration_ms"]), result.row["error"])
+                                   float(result.row["duration_ms"]), result.row["error"], attempts)
                 tally.add(s)
                 if on_done:
                     on_done(s)
 
+        tasks = [asyncio.ensure_future(one(s)) for s in specs]
         try:
-            await asyncio.gather(*(one(s) for s in specs))
+            # The first error that is not a session's own (the dataset cannot be written) stops the
+            # worker: the sessions still running are cancelled, not recorded as failed.
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for t in tasks:
+                if t.done() and not t.cancelled() and t.exception() is not None:
+                    raise t.exception()  # type: ignore[misc]
         finally:
-            await browser.close()
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await browsers.close()
     return tally

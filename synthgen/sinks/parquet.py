@@ -57,11 +57,20 @@ class ParquetSink:
 
     def write_session(self, result: "SessionResult") -> None:
         sid = result.row["session_id"]
-        for frame in result.frames:
-            write_bytes_atomic(self.root / frame.path, frame.data)
-        write_table(result.events, self.root / "events" / f"{sid}.parquet")
-        write_table(pa.Table.from_pylist([result.row], schema=SESSIONS_SCHEMA),
-                    self.root / "sessions" / f"{sid}.parquet")
+        written: list[Path] = []
+        try:
+            for frame in result.frames:
+                write_bytes_atomic(self.root / frame.path, frame.data)
+                written.append(self.root / frame.path)
+            write_table(result.events, self.root / "events" / f"{sid}.parquet")
+            written.append(self.root / "events" / f"{sid}.parquet")
+            write_table(pa.Table.from_pylist([result.row], schema=SESSIONS_SCHEMA),
+                        self.root / "sessions" / f"{sid}.parquet")
+        except BaseException:
+            # All of a session or none of it: without its sessions row the rest would be an orphan.
+            for p in written:
+                p.unlink(missing_ok=True)
+            raise
 
     def close(self) -> None:
         pass

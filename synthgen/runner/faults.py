@@ -1,0 +1,349 @@
+"""Faults a run survives: crashed browsers and pages, hung pages, dialogs, popups, killed runs.
+
+Three kinds of fault are worth a retry because the next attempt usually succeeds (:class:`Fault`):
+the browser process died, the page's renderer crashed, or the page stopped answering. A step that
+fails on its own terms (a target that never appears, an assertion, a slow app) is a property of the
+scenario or the app and is recorded as failed at once.
+
+Pieces, used by :mod:`synthgen.runner.worker` and :mod:`synthgen.runner.local`:
+
+* :class:`WatchdogDriver` wraps a driver so that no call waits forever on a hung page;
+* :class:`PageWatch` answers dialogs, closes popups, notes crashes and page script errors;
+* :func:`classify` names the fault behind a failed attempt (or ``None``: not retryable);
+* :class:`DatasetLock` keeps two runs from writing one dataset at once;
+* :func:`repair_dataset` removes what a killed run left: temporary files and half-written sessions.
+
+>>> Fault.PAGE_CRASH.describe()
+'the page crashed (its renderer process died)'
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import fcntl
+import inspect
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from synthgen.errors import OutputError, SessionFailed, SynthgenError
+
+__all__ = [
+    "Fault", "PageHungError", "RunIncomplete", "WatchdogDriver", "PageWatch", "classify", "DatasetLock", "RepairReport",
+    "repair_dataset", "is_temp_name", "LOCK_NAME", "DEFAULT_HANG_TIMEOUT_S",
+]
+
+#: a driver call without a timeout of its own may take this long before the page counts as hung
+#: (the slowest legitimate one, ``settle`` after a navigation, waits up to 25 s)
+DEFAULT_HANG_TIMEOUT_S = 30.0
+#: lock file at the dataset root; starts with "." so readers and the manifest skip it
+LOCK_NAME = ".synthgen.lock"
+_MAX_PAGE_ERRORS = 3
+# session ids are "<scenario>-s<job seed>-<index>" (synthgen.runner.plan.session_id)
+_SESSION_ID = re.compile(r"^[a-z0-9_-]+-s\d+-\d{5,}$")
+_KEEP_DIRS = ("sessions", "personas")
+
+
+class Fault(str, Enum):
+    """A failure that is not the scenario's fault, so another attempt may succeed."""
+
+    BROWSER_CRASH = "browser-crash"
+    PAGE_CRASH = "page-crash"
+    PAGE_HUNG = "page-hung"
+
+    def describe(self) -> str:
+        """A short phrase for the session's error text."""
+        return {
+            Fault.BROWSER_CRASH: "the browser process died",
+            Fault.PAGE_CRASH: "the page crashed (its renderer process died)",
+            Fault.PAGE_HUNG: "the page stopped responding (a script that never yields?)",
+        }[self]
+
+
+class PageHungError(SynthgenError):
+    """A driver call got no answer from the page within the watchdog's limit.
+
+    >>> str(PageHungError("click", 4.0))
+    "the page stopped responding: 'click' got no answer within 4 s (an endless script loop?)"
+    """
+
+    def __init__(self, call: str, seconds: float) -> None:
+        self.call, self.seconds = call, seconds
+        super().__init__(f"the page stopped responding: {call!r} got no answer within {seconds:g} s "
+                         "(an endless script loop?)")
+
+
+class RunIncomplete(SessionFailed):
+    """The run stopped before every session was written (disk full, workers dying); exit code 1.
+
+    What was written is complete and readable; re-running the same command finishes the job.
+
+    >>> str(RunIncomplete("cannot write x: No space left on device", missing=3))
+    'the run stopped with 3 sessions not written: cannot write x: No space left on device; what was written is complete; re-run the same command to finish'
+    """
+
+    def __init__(self, cause: str, *, missing: int) -> None:
+        self.cause, self.missing = cause, missing
+        super().__init__(f"the run stopped with {missing} sessions not written: {cause}; what was written is "
+                         "complete; re-run the same command to finish")
+
+
+class WatchdogDriver:
+    """A driver proxy: every async call is bounded, so a hung page fails its session instead of the run.
+
+    A call that takes a ``timeout_ms`` gets that plus ``hang_timeout_s``; any other call gets
+    ``hang_timeout_s``. Once one call has timed out the page is considered hung and every later call
+    fails at once (the failure screenshot, the user agent), so a hung session costs one timeout.
+
+    >>> import asyncio
+    >>> class Slow:
+    ...     viewport = (800, 600)
+    ...     async def move(self, xs, ys): await asyncio.sleep(10)
+    >>> d = WatchdogDriver(Slow(), hang_timeout_s=0.01)
+    >>> asyncio.run(d.move([1.0], [2.0]))
+    Traceback (most recent call last):
+    ...
+    synthgen.runner.faults.PageHungError: the page stopped responding: 'move' got no answer within 0.01 s (an endless script loop?)
+    >>> d.viewport, d.tripped is not None
+    ((800, 600), True)
+    """
+
+    def __init__(self, inner: Any, hang_timeout_s: float = DEFAULT_HANG_TIMEOUT_S) -> None:
+        self._inner = inner
+        self._hang_s = float(hang_timeout_s)
+        self.tripped: PageHungError | None = None
+
+    @property
+    def inner(self) -> Any:
+        """The wrapped driver."""
+        return self._inner
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if not inspect.iscoroutinefunction(attr):
+            return attr
+        try:
+            sig: inspect.Signature | None = inspect.signature(attr)
+        except (TypeError, ValueError):
+            sig = None
+
+        async def guarded(*args: Any, **kwargs: Any) -> Any:
+            if self.tripped is not None:
+                raise self.tripped
+            limit = self._hang_s
+            if sig is not None and "timeout_ms" in sig.parameters:
+                try:
+                    t = sig.bind(*args, **kwargs).arguments.get("timeout_ms")
+                except TypeError:
+                    t = None
+                if isinstance(t, (int, float)) and t > 0:
+                    limit += float(t) / 1000.0
+            task = asyncio.ensure_future(attr(*args, **kwargs))
+            done, _ = await asyncio.wait({task}, timeout=limit)
+            if task in done:
+                return task.result()
+            task.cancel()
+            # The cancelled call may still fail later (page closed); retrieve it so asyncio stays quiet.
+            task.add_done_callback(_swallow)
+            self.tripped = PageHungError(name, limit)
+            raise self.tripped
+
+        guarded.__name__ = name
+        return guarded
+
+
+def _swallow(task: "asyncio.Future[Any]") -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+@dataclass
+class PageWatch:
+    """What happened to one session's page besides the planned input.
+
+    Dialogs are answered as a person would: OK, leaving a prompt's default text, and "Leave" on a
+    beforeunload guard; an unanswered dialog would freeze the page. Popups and new tabs are closed:
+    the session is scripted against its own page, and a stray page only costs memory.
+    """
+
+    crashed: bool = False
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    popups_closed: int = 0
+
+    def attach(self, context: Any, page: Any) -> None:
+        """Install the handlers on a Playwright context and its main page."""
+        page.on("crash", lambda _p: setattr(self, "crashed", True))
+        page.on("pageerror", self._on_error)
+        page.on("dialog", lambda d: asyncio.ensure_future(self._answer(d)))
+
+        def on_page(p: Any) -> None:
+            if p is not page:
+                self.popups_closed += 1
+                asyncio.ensure_future(_quietly(p.close()))
+
+        context.on("page", on_page)
+
+    def _on_error(self, exc: Any) -> None:
+        if len(self.page_errors) < _MAX_PAGE_ERRORS:
+            text = str(getattr(exc, "message", None) or exc).strip().splitlines()
+            self.page_errors.append((text[0] if text else type(exc).__name__)[:200])
+
+    async def _answer(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.type)
+        if dialog.type == "prompt":
+            await _quietly(dialog.accept(dialog.default_value))
+        else:
+            await _quietly(dialog.accept())
+
+    def error_note(self) -> str:
+        """A clause for a failed session's error: the page's own script errors, if any."""
+        if not self.page_errors:
+            return ""
+        return " (the page threw: " + "; ".join(self.page_errors) + ")"
+
+
+async def _quietly(aw: Any) -> None:
+    # The page or dialog may be gone by the time the answer arrives; nothing to do then.
+    try:
+        await aw
+    except Exception:
+        pass
+
+
+def classify(*, browser_connected: bool, watch: PageWatch | None = None,
+             driver: WatchdogDriver | None = None) -> Fault | None:
+    """The retryable fault behind a failed attempt, or ``None`` when the failure is the scenario's own.
+
+    >>> classify(browser_connected=False) is Fault.BROWSER_CRASH
+    True
+    >>> classify(browser_connected=True, watch=PageWatch()) is None
+    True
+    """
+    if not browser_connected:
+        return Fault.BROWSER_CRASH
+    if watch is not None and watch.crashed:
+        return Fault.PAGE_CRASH
+    if driver is not None and driver.tripped is not None:
+        return Fault.PAGE_HUNG
+    return None
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether a file name is one of :func:`synthgen.sinks.files.write_atomic`'s temporary names.
+
+    >>> is_temp_name(".a.parquet.tmp-123"), is_temp_name("a.parquet")
+    (True, False)
+    """
+    return name.startswith(".") and ".tmp-" in name
+
+
+class DatasetLock:
+    """An exclusive lock on a dataset folder for the length of a run (released by the OS if killed).
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> with DatasetLock(d):
+    ...     DatasetLock(d).acquire()  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    synthgen.errors.OutputError: another synthgen run (pid ...) is writing to ...; wait for it to finish or choose another --out
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.path = Path(root) / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> "DatasetLock":
+        from synthgen.sinks.files import FILE_MODE
+
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as exc:
+            raise OutputError(f"cannot create {self.path}: {exc.strerror or exc}; choose a writable --out") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            try:
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            finally:
+                os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise OutputError(f"another synthgen run (pid {holder}) is writing to {self.path.parent}; "
+                                  "wait for it to finish or choose another --out") from None
+            raise OutputError(f"cannot lock {self.path}: {exc.strerror or exc}") from exc
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> "DatasetLock":
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+@dataclass
+class RepairReport:
+    """What :func:`repair_dataset` removed."""
+
+    temp_files: list[str] = field(default_factory=list)
+    incomplete_sessions: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.temp_files or self.incomplete_sessions)
+
+
+def repair_dataset(root: Path) -> RepairReport:
+    """Remove leftovers of an interrupted run; call it holding :class:`DatasetLock`.
+
+    Leftovers are temporary files (``.<name>.tmp-<pid>``, never read as data) and the events and
+    frames of sessions whose ``sessions/<id>.parquet`` row was never written (the row is written last,
+    so its absence means the session is incomplete; a re-run writes the session again in full).
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); (d / "events").mkdir()
+    >>> _ = (d / "events" / "a-s1-00000.parquet").write_bytes(b"x"); _ = (d / "events" / ".b.parquet.tmp-9").write_bytes(b"")
+    >>> r = repair_dataset(d); (r.temp_files, r.incomplete_sessions)
+    (['events/.b.parquet.tmp-9'], ['a-s1-00000'])
+    """
+    root = Path(root)
+    report = RepairReport()
+    if not root.is_dir():
+        return report
+    for p in sorted(root.rglob(".*")):
+        if p.is_file() and is_temp_name(p.name):
+            try:
+                p.unlink()
+                report.temp_files.append(p.relative_to(root).as_posix())
+            except FileNotFoundError:
+                pass
+    done = {p.stem for p in (root / "sessions").glob("*.parquet")} if (root / "sessions").is_dir() else set()
+    orphans: set[str] = set()
+    # Every sink names a session's files and folders by its id (events/<id>.parquet, frames/<id>/,
+    # observations/<id>.parquet, ...); anything so named without a sessions row is from an unfinished session.
+    for top in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in _KEEP_DIRS):
+        for p in sorted(top.rglob("*"), key=lambda q: len(q.parts)):
+            sid = p.name.split(".", 1)[0]
+            if not _SESSION_ID.search(sid) or sid in done or not p.exists():
+                continue
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+            orphans.add(sid)
+    report.incomplete_sessions = sorted(orphans)
+    return report

@@ -1,0 +1,174 @@
+"""Run sessions in worker processes and survive their deaths.
+
+Each worker process runs a shard of the sessions in its own Chromium and reports on its own pipe (a
+worker killed mid-message can then garble only its own channel):
+``("start", w, session_id)`` as a session begins, ``("done", w, SessionSummary)`` once it is written,
+``("error", w, text)`` if the worker stops on a deliberate error (the dataset cannot be written).
+
+A worker that dies without a word (killed, out of memory, a segfault) is replaced by a new process that
+takes over its unfinished sessions. The sessions it was running when it died are charged with the death;
+one charged more than ``retries + 1`` times is recorded as failed with the reason, so one poisonous
+session cannot stall the run. A deliberate worker error stops the run (:class:`RunIncomplete`).
+
+Workers exit when the coordinator dies (they poll their parent), so a killed run leaves no process
+writing into the dataset behind it.
+
+>>> # supervise(specs, WorkerConfig(out=Path("out")), workers=2, done=print)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+import os
+import threading
+import time
+from multiprocessing.connection import wait as wait_readable
+from typing import Any, Callable
+
+from synthgen.runner.faults import RunIncomplete
+from synthgen.runner.worker import SessionSummary, WorkerConfig, _DeadDriver, run_specs
+from synthgen.session import SessionSpec, run_session
+from synthgen.sinks.parquet import ParquetSink
+
+__all__ = ["supervise", "worker_main", "exit_with_parent"]
+
+_POLL_S = 0.5
+# Deaths before any session started say the worker cannot run at all (no browser, no memory).
+_MAX_BARREN_DEATHS = 3
+
+
+def exit_with_parent(poll_s: float = 1.0) -> None:
+    """Start a daemon thread that ends this process as soon as its parent is gone.
+
+    ``os._exit`` skips cleanup on purpose: the Playwright driver notices its closed pipe and takes the
+    browser down with it.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll_s)
+            if os.getppid() != parent:
+                os._exit(3)
+
+    threading.Thread(target=watch, name="synthgen-parent-watch", daemon=True).start()
+
+
+def worker_main(index: int, specs: list[SessionSpec], wcfg: WorkerConfig, conn: Any) -> None:
+    """Entry point of a worker process; ``conn`` is the sending end of its pipe."""
+    exit_with_parent()
+    try:
+        asyncio.run(run_specs(specs, wcfg, on_done=lambda s: conn.send(("done", index, s)),
+                              on_start=lambda sid: conn.send(("start", index, sid))))
+    except BaseException as exc:  # reported, so the coordinator stops with the reason
+        conn.send(("error", index, f"{type(exc).__name__}: {exc}"))
+        raise
+    finally:
+        conn.close()
+
+
+def _record_lost(spec: SessionSpec, wcfg: WorkerConfig, reason: str) -> SessionSummary:
+    """Write a failed session for one that kept killing its workers, through the normal session path."""
+    vp = (spec.scenario.viewport.width, spec.scenario.viewport.height)
+    result = asyncio.run(run_session(spec, _DeadDriver(reason, vp), wcfg.options))  # type: ignore[arg-type]
+    ParquetSink(wcfg.out).write_session(result)
+    return SessionSummary(spec.session_id, result.row["status"], result.events.num_rows,
+                          float(result.row["duration_ms"]), result.row["error"], 0)
+
+
+def supervise(todo: list[SessionSpec], wcfg: WorkerConfig, workers: int,
+              done: Callable[[SessionSummary], None]) -> None:
+    """Run ``todo`` on ``workers`` processes until every session is written or given up."""
+    ctx = mp.get_context("spawn")  # fork would copy the coordinator's threads (the app server) unsafely
+    specs = {s.session_id: s for s in todo}
+    remaining = set(specs)
+    procs: dict[int, Any] = {}
+    pipes: dict[int, Any] = {}
+    assigned: dict[int, list[str]] = {}
+    running: dict[int, set[str]] = {}
+    deaths: dict[str, int] = {}
+    barren = 0
+    next_index = 0
+
+    def spawn(ids: list[str]) -> None:
+        nonlocal next_index
+        w, next_index = next_index, next_index + 1
+        reader, writer = ctx.Pipe(duplex=False)
+        p = ctx.Process(target=worker_main, args=(w, [specs[i] for i in ids], wcfg, writer), daemon=True,
+                        name=f"synthgen-worker-{w}")
+        p.start()
+        writer.close()  # the child holds its own copy; EOF on the reader then means the child is gone
+        procs[w], pipes[w], assigned[w], running[w] = p, reader, list(ids), set()
+
+    def handle(msg: Any) -> None:
+        kind, w = msg[0], msg[1]
+        if kind == "start":
+            running.setdefault(w, set()).add(msg[2])
+        elif kind == "done":
+            s: SessionSummary = msg[2]
+            running.get(w, set()).discard(s.session_id)
+            if s.session_id in remaining:
+                remaining.discard(s.session_id)
+                done(s)
+        elif kind == "error":
+            stop(f"worker {w} stopped: {msg[2]}")
+
+    def read(w: int) -> None:
+        """Every message waiting on worker ``w``'s pipe; a closed or garbled pipe just ends the reading."""
+        conn = pipes[w]
+        try:
+            while conn.poll():
+                handle(conn.recv())
+        except (EOFError, OSError, ValueError, TypeError, AttributeError, ImportError):
+            pass
+
+    def stop(reason: str) -> None:
+        for p in procs.values():
+            if p.is_alive():
+                p.kill()
+        for p in procs.values():
+            p.join(timeout=10)
+        raise RunIncomplete(reason, missing=len(remaining))
+
+    ids = list(specs)
+    for i in range(min(workers, len(ids))):
+        spawn(ids[i::workers])
+    try:
+        while remaining:
+            ready = wait_readable([pipes[w] for w in procs], timeout=_POLL_S)
+            for w in list(procs):
+                if pipes[w] in ready:
+                    read(w)
+            for w, p in list(procs.items()):
+                if p.is_alive():
+                    continue
+                read(w)  # its last reports may still be in the pipe
+                p.join(timeout=1)
+                del procs[w]
+                pipes.pop(w).close()
+                left = [i for i in assigned.pop(w) if i in remaining]
+                in_flight = running.pop(w, set()) & set(left)
+                if not left:
+                    continue
+                barren = barren + 1 if not in_flight else 0
+                if barren >= _MAX_BARREN_DEATHS:
+                    stop(f"worker processes keep dying before running any session (last exit code "
+                         f"{p.exitcode})")
+                for sid in sorted(in_flight):
+                    deaths[sid] = deaths.get(sid, 0) + 1
+                    if deaths[sid] > wcfg.retries:
+                        reason = (f"its worker process died {deaths[sid]} times while running it (exit code "
+                                  f"{p.exitcode}); it may exhaust memory or crash the browser")
+                        remaining.discard(sid)
+                        done(_record_lost(specs[sid], wcfg, reason))
+                left = [i for i in left if i in remaining]
+                if left:
+                    spawn(left)
+    finally:
+        for p in procs.values():
+            p.join(timeout=30)
+            if p.is_alive():
+                p.kill()
+        for c in pipes.values():
+            c.close()
