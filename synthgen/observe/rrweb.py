@@ -215,42 +215,69 @@ def build_recording(stream: list[dict[str, Any]], events: "pa.Table", *, start_m
     "b": button, "c": code}`` (a trusted input the page saw) and ``{"k": "m", "s": clock}`` (a marker).
     Returns ``{"format", "session_id", "start_ms", "events", "pointer", "pages", "inputs"}`` where
     ``events`` are the kept rrweb events with ``timestamp = start_ms + t_ms``, ``pointer`` is
-    ``[t_ms, node_id]`` of the element under the pointer over time, and ``pages`` is ``[t_ms, body_id]``
-    per page load.
+    ``[t_ms, node_id]`` of each pressed and released element (at the events table's time), ``pages`` is
+    ``[t_ms, body_id]`` per page load, and ``inputs`` counts the alignment (without wheel notches).
     """
     want, want_t = _table_inputs(events)
     idx = [i for i, it in enumerate(stream) if it.get("k") == "i" and _page_token(it) is not None]
     got = [_page_token(stream[i]) for i in idx]
-    matched: dict[int, float] = {}
+    matched: dict[int, int] = {}  # stream index -> row among the table's dispatched inputs
     sm = difflib.SequenceMatcher(None, got, want, autojunk=False)
     for a, b, n in sm.get_matching_blocks():
         for k in range(n):
-            matched[idx[a + k]] = want_t[b + k]
+            matched[idx[a + k]] = b + k
+    # A wheel burst (consecutive wheel rows) scrolls the page while its notches are still arriving, so
+    # where a Scroll event lands among them depends on the machine's speed. Scroll events during a
+    # burst therefore take the burst's last notch time, and only the last one per node is kept: the
+    # position the burst scrolled to, the same on every run.
+    burst = list(range(len(want)))
+    for j in range(len(want) - 2, -1, -1):
+        if want[j] == "wheel" and want[j + 1] == "wheel":
+            burst[j] = burst[j + 1]
     # Walk the stream: each item takes the time of the latest anchor; anchors never go back in time
     # (an input aligned wrongly would, and is then ignored).
     now = 0.0
-    out_events: list[dict[str, Any]] = []
+    wheel_burst: int | None = None  # the burst whose notch is the latest anchor, if it is a wheel notch
+    out_events: list[dict[str, Any] | None] = []
+    last_scroll: dict[tuple[int, Any], int] = {}
     pointer: list[list[float]] = []
     pages: list[list[float]] = []
     for i, it in enumerate(stream):
         k = it.get("k")
         if k == "m" or (k == "i" and i in matched):
-            s = float(it["s"]) if k == "m" else matched[i]
-            now = max(now, s)
+            s = float(it["s"]) if k == "m" else want_t[matched[i]]
+            if s >= now:
+                now = s
+                wheel_burst = burst[matched[i]] if k == "i" and want[matched[i]] == "wheel" else None
         if k == "i":
+            # The pressed element, for the replay's click animation. Only aligned presses: how many
+            # mousemoves the page sees depends on Chromium's coalescing, so their targets would not be
+            # the same from run to run.
             node = it.get("id")
-            if isinstance(node, int) and node > 0 and it.get("t") in ("mousemove", "mousedown"):
-                pointer.append([now, node])
+            if i in matched and isinstance(node, int) and node > 0 and it.get("t") in ("mousedown", "mouseup"):
+                pointer.append([want_t[matched[i]], node])
         elif k == "e":
             e = it.get("e")
             if not isinstance(e, dict) or not _keep(e):
                 continue
-            e = {**e, "timestamp": round(start_ms + now, 3)}
+            is_scroll = e.get("type") == EventType.INCREMENTAL and e.get("data", {}).get("source") == Source.SCROLL
+            if is_scroll and wheel_burst is not None:
+                key = (wheel_burst, e["data"].get("id"))
+                if key in last_scroll:
+                    out_events[last_scroll[key]] = None
+                last_scroll[key] = len(out_events)
+                e = {**e, "timestamp": round(start_ms + want_t[wheel_burst], 3)}
+            else:
+                e = {**e, "timestamp": round(start_ms + now, 3)}
             out_events.append(e)
             if e.get("type") == EventType.FULL_SNAPSHOT:
                 body = _body_id(e.get("data", {}).get("node", {}))
                 if body is not None:
                     pages.append([now, body])
+    kept = [e for e in out_events if e is not None]
+    # Alignment counts, wheel notches left out (Chromium coalesces them, so their count varies by run).
+    n_matched = sum(1 for j in matched.values() if want[j] != "wheel")
     return {"format": RECORDING_FORMAT, "rrweb_version": RRWEB_VERSION, "session_id": session_id,
-            "start_ms": start_ms, "events": out_events, "pointer": pointer, "pages": pages,
-            "inputs": {"table": len(want), "page": len(got), "aligned": len(matched)}}
+            "start_ms": start_ms, "events": kept, "pointer": pointer, "pages": pages,
+            "inputs": {"table": sum(t != "wheel" for t in want), "page": sum(t != "wheel" for t in got),
+                       "aligned": n_matched}}

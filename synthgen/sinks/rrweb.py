@@ -10,7 +10,7 @@ Pointer events are *synthesised from the events table* rather than sampled by rr
 shows exactly the data's mouse path at full resolution and timing: ``mousemove`` rows become
 ``MouseMove`` incremental snapshots (batched per 500 ms like rrweb's own, each position with its
 ``timeOffset``), and mousedown, mouseup, click, dblclick and contextmenu become ``MouseInteraction``
-snapshots, each with the rrweb node id of the element under the pointer (tapped in the page).
+snapshots with the rrweb node id of the pressed element (tapped in the page); moves carry the body's id.
 Timestamps are ``sessions.start_time`` (synthetic) plus ``t_ms``; a multi-page session is one array
 with a Meta + FullSnapshot at every page load, which the player replays in order.
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,16 +65,14 @@ def read_recording(path: Path) -> dict[str, Any]:
 
 
 class _Ids:
-    """The rrweb node under the pointer at a synthetic time, within the current page load."""
+    """rrweb node ids for pointer events: the pressed element for presses, else the page's body."""
 
     def __init__(self, recording: dict[str, Any]) -> None:
         self.pages = [(float(t), int(b)) for t, b in recording.get("pages", [])]
         self.page_t = [t for t, _ in self.pages]
-        ptr = sorted(((float(t), int(i)) for t, i in recording.get("pointer", [])), key=lambda p: p[0])
-        self.ptr_t = [t for t, _ in ptr]
-        self.ptr_id = [i for _, i in ptr]
+        self.pressed = {round(float(t), 3): int(i) for t, i in recording.get("pointer", [])}
 
-    def at(self, t: float) -> int | None:
+    def at(self, t: float, press: bool = False) -> int | None:
         # A page load at exactly t is the *reaction* to the input at t (a click that navigates), so the
         # input still belongs to the page before it.
         p = bisect_left(self.page_t, t) - 1
@@ -82,11 +80,10 @@ class _Ids:
             p = 0
         if p < 0:
             return None  # before the first snapshot: nothing to point at yet
-        page_start, body = self.pages[p]
-        k = bisect_right(self.ptr_t, t) - 1
-        if k >= 0 and self.ptr_t[k] >= page_start:
-            return self.ptr_id[k]
-        return body
+        body = self.pages[p][1]
+        # Moves carry the body: which element a move passes over is not recorded deterministically, and a
+        # wrong guess would leave a stale hover style in the replay.
+        return self.pressed.get(round(t, 3), body) if press else body
 
 
 def player_events(recording: dict[str, Any], events: pa.Table) -> list[dict[str, Any]]:
@@ -112,7 +109,7 @@ def player_events(recording: dict[str, Any], events: pa.Table) -> list[dict[str,
         if ty != "mousemove" and ty not in _INTERACTION:
             continue
         t, x, y = float(cols["t_ms"][k]), cols["x"][k], cols["y"][k]
-        node = ids.at(t)
+        node = ids.at(t, press=ty != "mousemove")
         if node is None or x is None or y is None:
             continue
         x, y = round(float(x), 1), round(float(y), 1)

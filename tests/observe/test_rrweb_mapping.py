@@ -34,7 +34,7 @@ def test_events_take_the_time_of_the_input_before_them() -> None:
     assert [e["timestamp"] - 10_000.0 for e in rec["events"]] == [0.0, 0.0, 1000.0, 2000.0, 2500.0]
     assert rec["inputs"] == {"table": 4, "page": 4, "aligned": 4}
     assert rec["pages"] == [[0.0, 9]]
-    assert rec["pointer"] == [[0.0, 9], [1000.0, 12]]
+    assert rec["pointer"] == [[1000.0, 12], [1100.0, 12]]  # aligned presses only, at the table's times
 
 
 def test_pointer_events_from_rrweb_are_dropped_others_kept() -> None:
@@ -62,3 +62,16 @@ def test_time_never_goes_back() -> None:
     stream = [{"k": "m", "s": 800.0}, {"k": "i", "t": "mousedown", "b": 0}, _dom(1, source=0)]
     rec = build_recording(stream, ev, start_ms=0.0, session_id="s")
     assert rec["events"][0]["timestamp"] == 800.0
+
+
+def test_scroll_during_a_wheel_burst_is_the_same_on_every_run() -> None:
+    ev = _events([(100.0, "wheel", None, None), (180.0, "wheel", None, None), (260.0, "wheel", None, None),
+                  (900.0, "mousedown", 0, None)])
+    wheel = {"k": "i", "t": "wheel"}
+    scroll = [_dom(1, source=3, id=1, x=0, y=50), _dom(2, source=3, id=1, x=0, y=300)]
+    fast = [wheel, scroll[0], wheel, wheel, scroll[1], {"k": "i", "t": "mousedown", "b": 0}]
+    slow = [wheel, wheel, scroll[0], wheel, {"k": "i", "t": "mousedown", "b": 0}, scroll[1]][:4] + \
+        [scroll[1], {"k": "i", "t": "mousedown", "b": 0}]
+    a = build_recording(fast, ev, start_ms=0.0, session_id="s")["events"]
+    b = build_recording(slow, ev, start_ms=0.0, session_id="s")["events"]
+    assert a == b == [{"type": 3, "data": {"source": 3, "id": 1, "x": 0, "y": 300}, "timestamp": 260.0}]
