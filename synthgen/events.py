@@ -139,6 +139,8 @@ _MODIFIER_BITS = {"Shift": MOD_SHIFT, "Control": MOD_CTRL, "Alt": MOD_ALT, "Meta
 def _key_under(a: KeyAction, mods: int) -> str:
     """The DOM ``key`` of a physical key given the held modifiers (US layout)."""
     info = key_info(a.code)
-    if info is None or not info.base or len(info.base) != 1 or info.base == " ":
+    # Only character keys change with Shift; Enter and Tab sit in the layout as "\n"/"\t" but their
+    # DOM key is the name ("Enter", "Tab"), which the plan already holds.
+    if info is None or len(info.base) != 1 or not info.base.isprintable() or info.base == " ":
         return a.key
     return info.shifted if mods & MOD_SHIFT else info.base

@@ -49,3 +49,10 @@ def test_moves_and_wheel_bulk() -> None:
     rows = log.to_table().to_pylist()
     assert [r["type"] for r in rows] == ["mousemove"] * 3 + ["wheel"]
     assert rows[0]["buttons"] == 1 and rows[3]["delta_y"] == 100.0
+
+
+def test_named_keys_keep_their_dom_names() -> None:
+    log = EventLog("s")
+    log.keys([KeyAction(0, 50, "Enter", "Enter"), KeyAction(60, 90, "Tab", "Tab"),
+              KeyAction(100, 150, " ", "Space")], target=None)
+    assert [r["key"] for r in log.to_table().to_pylist()] == ["Enter", "Enter", "Tab", "Tab", " ", " "]
