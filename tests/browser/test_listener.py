@@ -62,7 +62,9 @@ def test_page_sees_what_the_table_claims(app_server, chromium_path: str, tmp_pat
         "  - press: [Control+A, Backspace]\n"
         "  - type: {into: \"label=To\", text: \"Ann <ann@example.org>\"}\n"
         "  - click: {testid: subject, button: right}\n"
-        "  - click: {testid: body, clicks: 2}\n")
+        "  - click: {testid: body, clicks: 2}\n"
+        "  - type: {into: \"label=Message\", text: \"ok\\nthanks\"}\n"
+        "  - press: [Tab, Shift+Tab]\n")
     table, seen = asyncio.run(_run(sc, app_server.url("webmail"), chromium_path))
     assert all(e["trusted"] for e in seen), "input must be trusted (CDP), not synthetic DOM events"
 
