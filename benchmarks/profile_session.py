@@ -30,9 +30,13 @@ from synthgen.sinks.parquet import ParquetSink  # noqa: E402
 __all__ = ["profile", "main"]
 
 ROOT = Path(__file__).resolve().parents[1]
-_OPS = ("goto", "current_url", "settle", "locate", "move", "mouse_down", "mouse_up", "wheel", "key_down", "key_up",
-        "select_option", "set_files", "is_checked", "read", "wait_text", "wait_target", "wait_url", "screenshot",
-        "user_agent")
+# Driver calls that are awaited one at a time (timed on the driver) ...
+_OPS = ("goto", "current_url", "settle", "select_option", "set_files", "is_checked", "read", "wait_text",
+        "wait_target", "wait_url", "user_agent")
+# ... and the session's leaf actions, timed as a whole because their driver calls are pipelined
+# (keys, moves, wheel notches overlap, so per-call times would add up to more than the wall time).
+_SESSION_OPS = {"_locate": "locate", "_move_to": "move (plan+send)", "_press": "press (down+up)",
+                "_keys": "keys (pipelined)", "_wheel": "wheel (+scroll settle)", "_capture": "capture (frame)"}
 
 
 class _Timers:
@@ -71,11 +75,16 @@ def profile(scenarios: list[Path], sessions: int, screenshots: str, concurrency:
     from synthgen.runner.local import GenerateConfig, generate
     from synthgen.session import SessionOptions
 
+    from synthgen import session as S
+
     timers = _Timers()
     originals = {op: getattr(PlaywrightDriver, op) for op in _OPS if hasattr(PlaywrightDriver, op)}
+    session_originals = {op: getattr(S._Session, op) for op in _SESSION_OPS if hasattr(S._Session, op)}
     original_write = ParquetSink.write_session
     for op, fn in originals.items():
         setattr(PlaywrightDriver, op, timers.wrap_async(op, fn))
+    for op, fn in session_originals.items():
+        setattr(S._Session, op, timers.wrap_async(_SESSION_OPS[op], fn))
     ParquetSink.write_session = timers.wrap_sync("parquet write", original_write)  # type: ignore[method-assign]
     prof = cProfile.Profile() if use_cprofile else None
     try:
@@ -91,6 +100,8 @@ def profile(scenarios: list[Path], sessions: int, screenshots: str, concurrency:
     finally:
         for op, fn in originals.items():
             setattr(PlaywrightDriver, op, fn)
+        for op, fn in session_originals.items():
+            setattr(S._Session, op, fn)
         ParquetSink.write_session = original_write  # type: ignore[method-assign]
     text = ""
     if prof:

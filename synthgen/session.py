@@ -264,7 +264,11 @@ class _Session:
             await self._capture("every" if self.observe.cadence.kind == "every" else "action")
 
     async def _note_url(self) -> None:
-        url = await self.driver.current_url()
+        # Right after a goto, the URL that goto loaded: a redirect the page then starts by script (after
+        # an async check) may or may not have happened yet, so it is noted at a later step, once the
+        # scenario has waited for it; noting whatever the page shows now would race.
+        landed, self._landed = getattr(self, "_landed", None), None
+        url = landed or await self.driver.current_url()
         if url != self.log.url:
             self.log.set_context(url=url)
             self.log.add(self.clock, "navigate")
@@ -316,6 +320,7 @@ class _Session:
     async def _do_goto(self, step: S.Goto) -> None:
         url = self._abs_url(step.url)
         await self.driver.goto(url, float(step.timeout_ms or self.opts.goto_timeout_ms))
+        self._landed: str | None = getattr(self.driver, "landed_url", None)  # after HTTP redirects
         self.clock += timing.think_ms(self.rng, 600.0, 0.4)  # the page renders and the eye finds its way
 
     async def _do_click(self, step: S.Click) -> None:

@@ -20,7 +20,7 @@ from synthgen.browser.locate import chosen
 from synthgen.motor.types import Box
 from synthgen.scenario.steps import Target
 
-__all__ = ["PlaywrightDriver", "DESCRIBE_JS", "LOCATE_JS", "SCROLL_SETTLED_JS"]
+__all__ = ["PlaywrightDriver", "DESCRIBE_JS", "LOCATE_JS", "SCROLL_SETTLED_JS", "LEAVING_JS"]
 
 _BUTTONS = {0: "left", 1: "middle", 2: "right"}
 
@@ -85,6 +85,16 @@ SCROLL_SETTLED_JS = """
 })
 """
 
+# Installed in every document: the page marks itself when it starts to unload. The renderer fires
+# beforeunload before it asks the browser for the next document, so once an input has been handled the
+# mark says whether that input started a navigation, even before the request shows up (with routing on,
+# the request event can arrive after the next round trip). pageshow clears it for a page shown again.
+LEAVING_JS = """
+addEventListener('beforeunload', () => { window.__synthgenLeaving = true; }, {capture: true});
+addEventListener('pageshow', () => { window.__synthgenLeaving = false; });
+"""
+_TAKE_LEAVING = "(() => { const l = window.__synthgenLeaving === true; window.__synthgenLeaving = false; return l; })()"
+
 
 class PlaywrightDriver:
     """A :class:`synthgen.browser.driver.Driver` over one Playwright page."""
@@ -95,6 +105,9 @@ class PlaywrightDriver:
         self._nav_started = 0  # main-frame navigation requests since the last settle
         self._nav_pending = 0  # of those, still in flight
         self._commits = 0  # main-frame documents committed, ever
+        self._commits_at_nav = 0  # commits when the latest navigation request started
+        self._init_script = False
+        self.landed_url: str | None = None  # the URL the last goto loaded, after HTTP redirects
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_request_done)
         page.on("requestfailed", self._on_request_done)
@@ -104,12 +117,13 @@ class PlaywrightDriver:
         return request.is_navigation_request() and request.frame == self.page.main_frame
 
     def _on_request(self, request) -> None:  # type: ignore[no-untyped-def]
-        if self._is_nav(request):
+        if self._is_nav(request) and request.redirected_from is None:  # a redirect hop is the same navigation
             self._nav_started += 1
             self._nav_pending += 1
+            self._commits_at_nav = self._commits
 
     def _on_request_done(self, request) -> None:  # type: ignore[no-untyped-def]
-        if self._is_nav(request):
+        if self._is_nav(request) and request.redirected_to is None:
             self._nav_pending = max(0, self._nav_pending - 1)
 
     def _on_navigated(self, frame) -> None:  # type: ignore[no-untyped-def]
@@ -117,8 +131,15 @@ class PlaywrightDriver:
             self._commits += 1
 
     async def goto(self, url: str, timeout_ms: float) -> None:
-        await self.page.goto(url, timeout=timeout_ms, wait_until="load")
-        self._nav_started = 0
+        if not self._init_script:
+            await self.page.add_init_script(LEAVING_JS)
+            self._init_script = True
+        before = self._nav_started
+        response = await self.page.goto(url, timeout=timeout_ms, wait_until="load")
+        self.landed_url = response.url if response is not None else self.page.url
+        # Not the goto's own request; but a redirect the page began by script (a sign-in page sending
+        # you on) is a navigation still in flight, which settle() waits for.
+        self._nav_started = max(0, self._nav_started - before - 1)
 
     async def current_url(self) -> str:
         return self.page.url
@@ -129,22 +150,28 @@ class PlaywrightDriver:
         # (or for its request to end without one: a download, a 204) and to load.
         commits = self._commits
         try:
-            await self.page.evaluate("0")
+            leaving = await self.page.evaluate(_TAKE_LEAVING)
         except PlaywrightError as exc:
             if "destroyed" not in str(exc) and "navigat" not in str(exc).lower():
                 raise
-        if not self._nav_started:
+            leaving = True
+        if not leaving and not self._nav_started:
             return
-        self._nav_started = 0
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + 15.0
+        start = loop.time()
         quiet_since: float | None = None
-        while self._commits == commits and loop.time() < deadline:
-            if self._nav_pending == 0:
+        while loop.time() < start + 15.0:
+            seen = self._nav_started > 0
+            if self._commits > (self._commits_at_nav if seen else commits):
+                break  # the document of the latest navigation has committed
+            if seen and self._nav_pending == 0:
                 quiet_since = quiet_since or loop.time()
                 if loop.time() - quiet_since > 0.2:
-                    break
+                    break  # its request ended without a document (a download, a 204, blocked)
+            elif not seen and loop.time() - start > 1.0:
+                break  # the page began to unload but no navigation followed (cancelled)
             await asyncio.sleep(0.005)
+        self._nav_started = 0
         await self.page.wait_for_load_state("load", timeout=15_000)
 
     async def locate(self, target: Target, timeout_ms: float) -> Located:
