@@ -14,3 +14,7 @@ test: setup
 
 test-fast: setup
 	.venv/bin/python -m pytest -q -m "not browser and not slow"
+
+# Throughput (sessions/s, events/s, real-time factor, peak memory; 1 vs N workers, with/without frames).
+bench: setup
+	.venv/bin/python benchmarks/throughput.py --repeat 3
