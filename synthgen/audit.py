@@ -198,16 +198,6 @@ class _ReplayPage(FakeDriver):
     async def read(self, target: S.Target, attribute: str | None, timeout_ms: float) -> str:
         return WILDCARD
 
-    def __getattr__(self, name: str) -> Any:
-        # Driver methods added after this was written: nothing to replay, so do nothing.
-        if name.startswith("_"):
-            raise AttributeError(name)
-
-        async def nothing(*_a: Any, **_k: Any) -> None:
-            return None
-
-        return nothing
-
 
 def _persona_from_row(row: dict[str, Any], *, typo_free: bool) -> Any:
     from synthgen.motor.params import MotorProfile

@@ -111,12 +111,21 @@ class WatchdogDriver:
     synthgen.runner.faults.PageHungError: the page stopped responding: 'move' got no answer within 0.01 s (an endless script loop?)
     >>> d.viewport, d.tripped is not None
     ((800, 600), True)
+
+    ``sibling`` shares the verdict with another watchdog over the same page (the driver and the screen
+    observer): once either has seen the page hang, both fail at once.
     """
 
-    def __init__(self, inner: Any, hang_timeout_s: float = DEFAULT_HANG_TIMEOUT_S) -> None:
+    def __init__(self, inner: Any, hang_timeout_s: float = DEFAULT_HANG_TIMEOUT_S, *,
+                 sibling: "WatchdogDriver | None" = None) -> None:
         self._inner = inner
         self._hang_s = float(hang_timeout_s)
-        self.tripped: PageHungError | None = None
+        self._verdict: list[PageHungError | None] = sibling._verdict if sibling is not None else [None]
+
+    @property
+    def tripped(self) -> PageHungError | None:
+        """The hang seen on this page, if any."""
+        return self._verdict[0]
 
     @property
     def inner(self) -> Any:
@@ -133,8 +142,8 @@ class WatchdogDriver:
             sig = None
 
         async def guarded(*args: Any, **kwargs: Any) -> Any:
-            if self.tripped is not None:
-                raise self.tripped
+            if self._verdict[0] is not None:
+                raise self._verdict[0]
             limit = self._hang_s
             if sig is not None and "timeout_ms" in sig.parameters:
                 try:
@@ -150,8 +159,8 @@ class WatchdogDriver:
             task.cancel()
             # The cancelled call may still fail later (page closed); retrieve it so asyncio stays quiet.
             task.add_done_callback(_swallow)
-            self.tripped = PageHungError(name, limit)
-            raise self.tripped
+            self._verdict[0] = PageHungError(name, limit)
+            raise self._verdict[0]
 
         guarded.__name__ = name
         return guarded

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from synthgen.browser.launch import BUNDLED_HOST
-from synthgen.errors import AppUnreachableError, ConfigError, OutputError
+from synthgen.errors import AppUnreachableError, ConfigError
 from synthgen.persona.population import sample_personas
 from synthgen.runner.faults import DEFAULT_HANG_TIMEOUT_S, DatasetLock, RunIncomplete, repair_dataset
 from synthgen.runner.engine import Tally
@@ -202,7 +202,7 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
         if todo:
             try:
                 _run(todo, wcfg, min(cfg.workers, len(todo)), done)
-            except OutputError as exc:  # disk full, or the folder became unwritable mid-run
+            except OSError as exc:  # OutputError (disk full, folder unwritable mid-run) or a raw OS error
                 raise RunIncomplete(str(exc), missing=len(todo) - tally.done) from exc
         manifest = write_manifest(out, command=command or " ".join(["synthgen", *sys.argv[1:]]),
                                   config=cfg.to_json(), seed=cfg.seed)

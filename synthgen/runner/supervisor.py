@@ -136,6 +136,8 @@ def supervise(todo: list[SessionSpec], wcfg: WorkerConfig, workers: int,
         spawn(ids[i::workers])
     try:
         while remaining:
+            if not procs:  # cannot happen while the bookkeeping holds; never spin if it does not
+                stop("no worker process is left to run the remaining sessions")
             ready = wait_readable([pipes[w] for w in procs], timeout=_POLL_S)
             for w in list(procs):
                 if pipes[w] in ready:

@@ -199,8 +199,10 @@ async def _attempt(browsers: _Browsers, spec: SessionSpec, cfg: WorkerConfig) ->
     watch = PageWatch()
     watch.attach(ctx, page)
     driver = WatchdogDriver(PlaywrightDriver(page, vp), cfg.hang_timeout_s)
+    # Screen captures use the page directly; bound them too, and let them fail at once on a hung page.
+    observer = WatchdogDriver(PageObserver(page, timeout_s=cfg.hang_timeout_s), cfg.hang_timeout_s, sibling=driver)
     try:
-        result = await run_session(spec, driver, cfg.options, observer=PageObserver(page),  # type: ignore[arg-type]
+        result = await run_session(spec, driver, cfg.options, observer=observer,  # type: ignore[arg-type]
                                    recorder=recorder)
     finally:
         connected = browser.is_connected()  # before a wedged context makes us close the browser ourselves
@@ -211,7 +213,9 @@ async def _attempt(browsers: _Browsers, spec: SessionSpec, cfg: WorkerConfig) ->
                 await browsers.discard(browser)
     if result.ok:
         return result, None
-    fault = classify(browser_connected=connected, watch=watch, driver=driver)
+    # A hang counts only if it failed the session, not if it began while capturing an already failed page.
+    hung = driver.tripped is not None and str(driver.tripped) in (result.row["error"] or "")
+    fault = classify(browser_connected=connected, watch=watch, driver=driver if hung else None)
     note = watch.error_note()
     if fault is not None or note:
         err = result.row["error"] or ""

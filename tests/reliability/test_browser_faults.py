@@ -168,3 +168,77 @@ def test_worker_process_killed_is_replaced(tmp_path: Path, faults_url: str, clea
     summary, seen = box["value"]
     assert summary.ok == 4, summary.failures
     assert table_bytes(out, "events") == table_bytes(clean_quick, "events")
+
+
+def test_bundled_chaos_app(tmp_path: Path) -> None:
+    """The bundled chaos app through the normal path (its stable origin): everything up to the freeze is
+    handled (a page busy for 5 s is slow, not hung); the freeze is a hang, recorded at its step."""
+    cfg = GenerateConfig(scenarios=[scenario("chaos")], sessions=1, seed=1, out=tmp_path, personas=3,
+                         hang_timeout_s=8, retries=0)
+    summary = generate(cfg)
+    (f,) = summary.failures
+    assert f.attempts == 1 and "the page stopped responding" in f.error, f.error
+    row = _row(tmp_path, f.session_id)
+    assert row["failed_step"] in ("13", "14"), row  # the freeze (its settle) or the click after it
+
+
+def test_app_that_dies_after_the_start_fails_sessions_clearly(tmp_path: Path) -> None:
+    """The app answers the start-up check, then goes away: each session fails at its first step, saying so."""
+    import http.server
+
+    class Once(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+            # stop listening too, so the browser's connections are refused rather than left waiting
+            threading.Thread(target=lambda: (srv.shutdown(), srv.server_close()), daemon=True).start()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Once)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/faults/"
+    summary, seen = _run(tmp_path, url, ["quick"], sessions=2)
+    assert summary.failed == 2 and all(s.attempts == 1 for s in seen)
+    for s in seen:
+        assert s.error.startswith("step 1 'goto': ") and "ERR_CONNECTION_REFUSED" in s.error, s.error
+
+
+def test_disk_full_mid_run_exits_1_and_keeps_whole_sessions(tmp_path: Path, faults_url: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from typer.testing import CliRunner
+
+    from synthgen.cli import app
+    from synthgen.sinks import files, parquet
+
+    real = parquet.write_table
+    calls = {"events": 0}
+
+    def filling_up(table: Any, path: Path) -> None:
+        if path.parent.name == "events":
+            calls["events"] += 1
+            if calls["events"] >= 2:
+                def full(tmp: Path) -> None:
+                    tmp.write_bytes(b"PAR1" + b"\0" * 64)  # part of the file, then the disk is full
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                files.write_atomic(path, full)
+        real(table, path)
+
+    monkeypatch.setattr(parquet, "write_table", filling_up)
+    out = tmp_path / "out"
+    args = ["generate", "-s", str(scenario("quick")), "-n", "3", "--no-progress", "-c", "1", "-w", "1",
+            "--base-url", faults_url, "-o", str(out), "--personas", "3"]  # in this process: the patch applies
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 1, r.output
+    (line,) = r.output.strip().splitlines()
+    assert line.startswith("error: the run stopped with 2 sessions not written: cannot write ") and \
+        "No space left on device" in line and "re-run the same command to finish" in line
+    assert check_readable(out) == {"sessions": 1, "events_files": 1, "temp_files": 0}
+    monkeypatch.setattr(parquet, "write_table", real)
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0 and "1 already there" in r.output
