@@ -184,7 +184,7 @@ def audit(
         out.print(f"sessions   {report.sessions}")
         out.print(f"typed      {n} strings, {n - len(report.untraced)} traced, {len(report.untraced)} untraced")
         out.print("sources    " + (", ".join(f"{k} {v}" for k, v in report.source_counts().items()) or "none"),
-                  highlight=False)
+                  highlight=False, soft_wrap=True)
         for t in report.strings if show else []:
             mark = "ok " if t.traced else "!! "
             out.print(f"{mark}{t.session_id} step {t.step_id}: {t.typed!r} <- {', '.join(t.sources) or '?'}"
