@@ -163,6 +163,7 @@ class WatchdogDriver:
             raise self._verdict[0]
 
         guarded.__name__ = name
+        self.__dict__[name] = guarded  # built once per method: later lookups skip __getattr__
         return guarded
 
 
