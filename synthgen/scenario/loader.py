@@ -912,7 +912,7 @@ def _load_data(loader: _Loader, node: Any, src: _Src, line: Optional[int]) -> Da
         fl = _kline(node, "file", line) if isinstance(node, dict) else line
         if not isinstance(d["file"], str) or not d["file"].strip():
             raise loader.fail("data file must be a file name", src, fl, fix="e.g. data: {file: contacts.csv}")
-        d["rows"] = _read_rows(loader, src.base_dir / d["file"], d["file"], src, fl)
+        d["rows"] = _read_rows(loader, _beside(loader, src, d["file"], fl), d["file"], src, fl)
     elif not isinstance(d["rows"], list) or not all(isinstance(r, dict) for r in d["rows"]):
         raise loader.fail("data rows must be a list of mappings", src, _kline(node, "rows", line),
                           fix="e.g. rows: [{email: a@example.com}, {email: b@example.com}]")
@@ -920,6 +920,16 @@ def _load_data(loader: _Loader, node: Any, src: _Src, line: Optional[int]) -> Da
         return DataFeeder.model_validate(d)
     except ValidationError as e:
         raise loader.translate(e, node, src, line, None, ("data",)) from None
+
+
+def _beside(loader: _Loader, src: _Src, rel: str, line: Optional[int]) -> Path:
+    """A data file path inside the scenario's own folder: a scenario must not read files elsewhere."""
+    base = src.base_dir.resolve()
+    path = (base / rel).resolve()
+    if Path(rel).is_absolute() or (path != base and base not in path.parents):
+        raise loader.fail(f"data file '{rel}' is outside the scenario's folder", src, line,
+                          fix="put the data file beside the scenario (or in a subfolder) and name it relatively")
+    return path
 
 
 def _read_rows(loader: _Loader, path: Path, rel: str, src: _Src, line: Optional[int]) -> list[dict[str, Any]]:
