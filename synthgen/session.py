@@ -331,26 +331,29 @@ class _Session:
         await self._move_to(loc.box, target=loc.description)
         self.clock += timing.think_ms(self.rng, 350.0, 0.4)
 
-    async def _type_into(self, step: S.StepBase, into: S.Target, text: str, *, clear: bool, think_first: bool) -> None:
+    async def _type_into(self, step: S.StepBase, into: S.Target, text: str, *, clear: bool, think_first: bool,
+                         exact: bool = False) -> None:
         loc = await self._click_target(step, into)
         if clear:
             await self._chord("Control+A", target=loc.description)
             await self._chord("Backspace", target=loc.description)
         actions = keyboard.plan_typing(self.rng, self.motor.keyboard, render(text, self.ctx), self.clock,
-                                       think_first=think_first)
+                                       think_first=think_first, allow_uncorrected=not exact)
         await self._keys(actions, target=loc.description)
 
     async def _do_type(self, step: S.Type) -> None:
-        await self._type_into(step, step.into, step.text, clear=step.clear, think_first=step.think_first)
+        await self._type_into(step, step.into, step.text, clear=step.clear, think_first=step.think_first,
+                              exact=step.exact)
 
     async def _do_fill(self, step: S.Fill) -> None:
         for i, f in enumerate(step.fields):
             if i == 0 or step.via == "click":
-                await self._type_into(step, f.into, f.value, clear=True, think_first=False)
+                await self._type_into(step, f.into, f.value, clear=True, think_first=False, exact=step.exact)
             else:
                 loc = await self._locate(step, f.into)
                 await self._chord("Tab", target=loc.description)
-                actions = keyboard.plan_typing(self.rng, self.motor.keyboard, render(f.value, self.ctx), self.clock)
+                actions = keyboard.plan_typing(self.rng, self.motor.keyboard, render(f.value, self.ctx), self.clock,
+                                               allow_uncorrected=not step.exact)
                 await self._keys(actions, target=loc.description)
             self.clock += timing.think_ms(self.rng, 300.0, 0.5)
 

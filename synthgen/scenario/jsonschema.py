@@ -80,14 +80,14 @@ def _step_values() -> dict[str, Any]:
         "check": {"anyOf": [{"type": "string"}, _inline_target_obj({})]},
         "uncheck": {"anyOf": [{"type": "string"}, _inline_target_obj({})]},
         "type": _obj({"into": target, "text": _TEXT, "clear": {"type": "boolean"},
-                      "think_first": {"type": "boolean"}}, ("into", "text")),
+                      "think_first": {"type": "boolean"}, "exact": {"type": "boolean"}}, ("into", "text")),
         "fill": _obj({"fields": {"anyOf": [
             {"type": "array", "minItems": 1, "items": {
                 "type": "object", "properties": {"into": target, "value": _TEXT},
                 "required": ["into", "value"], "additionalProperties": False}},
             {"type": "object", "minProperties": 1, "additionalProperties": _TEXT,
              "description": "target: value"}]},
-            "via": {"enum": ["click", "tab"]}}, ("fields",)),
+            "via": {"enum": ["click", "tab"]}, "exact": {"type": "boolean"}}, ("fields",)),
         "press": {"anyOf": [{"type": "string"}, {"type": "array", "minItems": 1, "items": {"type": "string"}},
                             _obj({"keys": {"anyOf": [{"type": "string"},
                                                      {"type": "array", "minItems": 1, "items": {"type": "string"}}]}},

@@ -116,6 +116,9 @@ class Type(StepBase):
     text: str
     clear: bool = False  # select all and delete what the field holds first
     think_first: bool = False  # a longer pause before a field that needs thought
+    # Every typo gets corrected (a field the app would reject with a wrong value, e.g. an e-mail);
+    # otherwise the persona may, rarely, leave one in, as people do.
+    exact: bool = False
 
 
 class FillField(_Model):
@@ -129,6 +132,7 @@ class Fill(StepBase):
     kind: Literal["fill"] = "fill"
     fields: list[FillField] = Field(min_length=1)
     via: Literal["click", "tab"] = "click"
+    exact: bool = False  # as Type.exact, for every field
 
 
 class Press(StepBase):
