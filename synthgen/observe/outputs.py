@@ -3,7 +3,7 @@
 * :class:`ObservationSink` writes ``observations/<session_id>.parquet`` and
   ``recordings/<session_id>.json.gz``; it runs *before* the Parquet sink, whose ``sessions`` row marks a
   session complete, so a resumed run never sees a complete session without its observations.
-* :func:`session_sinks` is the fan-out a worker uses: observations, the Parquet record, then exports.
+* :func:`session_sinks` is the fan-out a worker uses: observations, exports, then the Parquet record.
 * :func:`export_dataset` runs the same export sinks over a dataset already on disk
   (``synthgen export DATASET --format trajectories``) and refreshes the manifest.
 
@@ -96,11 +96,16 @@ class ObservationSink:
 
 
 def session_sinks(root: Path, exports: Iterable[str] = ()) -> FanOut:
-    """Observations first, then the Parquet record (its sessions row marks completion), then exports."""
+    """Observations, then exports, then the Parquet record, whose sessions row marks completion.
+
+    The record goes last so that a run killed between sinks leaves the session incomplete and a re-run
+    writes it again, exports included (each file is replaced atomically).
+    """
     from synthgen.sinks.parquet import ParquetSink
 
-    sinks: list[Sink] = [ObservationSink(root), ParquetSink(root)]
+    sinks: list[Sink] = [ObservationSink(root)]
     sinks += [export_sink(n, root) for n in parse_exports(list(exports))]
+    sinks.append(ParquetSink(root))
     return FanOut(sinks)
 
 

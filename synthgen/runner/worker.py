@@ -250,7 +250,7 @@ async def run_specs(specs: list[SessionSpec], cfg: WorkerConfig,
     ``on_start(session_id)`` is called as a session begins (the coordinator learns which sessions a
     worker was running if the worker process dies).
     """
-    sink = session_sinks(cfg.out, cfg.exports)  # observations, the Parquet record, then any exports
+    sink = session_sinks(cfg.out, cfg.exports)  # observations, any exports, then the Parquet record (completion marker)
     from synthgen.runner.engine import Tally
 
     tally = Tally()  # counters only: nothing of a session outlives its write, however long the job
