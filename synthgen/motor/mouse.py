@@ -3,17 +3,23 @@
 The movement model, in the order a real reach unfolds:
 
 * **Fitts's law** sets the movement time per person: ``MT = a + b * log2(D / W + 1)`` where ``W`` is
-  the target's extent along the approach direction, times a per-move log-normal factor.
-* The pointer moves by **sigma-lognormal strokes** (Plamondon's kinematic theory): a primary
-  ballistic stroke that usually undershoots (or, on hard moves, sometimes overshoots) and misses a
-  little sideways, then 0-3 smaller **corrective submovements** that overlap its decelerating tail.
-  Each stroke's speed is a log-normal pulse (fast rise, long tail); each follows a circular arc whose
-  bend varies per person (a preferred bulge side) and per move. Positions are closed-form, so a whole
-  batch of moves is one set of array operations.
-* **Speed-dependent noise** (motor noise grows with speed; none when still) wobbles the path.
-* Samples fall on the **display frames** (a global ~16.7 ms vsync grid with sub-ms jitter), are
-  rounded to whole CSS px like a real mouse on a 1x display, and a frame whose rounded position did
-  not change emits nothing, as a browser fires no ``mousemove`` for a still pointer.
+  the target's extent along the approach direction, times a per-move log-normal factor (a hasty move
+  then trades accuracy for speed: it overshoots more often and further).
+* The pointer moves by **sigma-lognormal strokes** (Plamondon's kinematic theory), superposed: an
+  optional 1-2 px *twitch* as the hand takes the mouse, then a brief pause; an optional slow
+  *pre-movement* (a first guess of the direction); the *primary* ballistic stroke, which usually
+  undershoots a little, misses a little sideways, and on hard moves sometimes overshoots; then 0-3
+  *corrective submovements*, each at least as long as Fitts's law asks for its own residual, starting
+  in the previous stroke's tail or after a short stop. Each stroke's speed is a log-normal pulse cut
+  at a finite speed (static friction), and each follows a circular arc whose bend varies per person
+  (a preferred bulge side) and per move. Positions are closed-form, so a batch of moves is one set
+  of array operations.
+* The drive is not perfectly smooth: a small **time warp** makes speed fluctuate around the plan, and
+  **speed-dependent noise** (none when still) wobbles the path.
+* Samples fall on the **display frames** (a global ~16.7 ms vsync grid with sub-ms jitter) and show
+  the mouse's last **USB report**; positions are whole CSS px as on a 1x display; a frame whose
+  position did not change emits nothing (no ``mousemove`` for a still pointer), and the first event
+  after a stillness sometimes comes part of a frame early, as Chromium dispatches it at once.
 
 Calibrated on the Freihaut & Göritz (2021) browser point-click task and the Balabit data set (see
 ``shared/reference/README.md``).
@@ -36,7 +42,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from synthgen.motor.params import MouseParams
-from synthgen.motor.timing import lognormal_ms
+from synthgen.motor.timing import _clip, lognormal_ms
 from synthgen.motor.types import Box, ButtonAction, MousePath
 
 __all__ = [
@@ -120,13 +126,13 @@ def _click_points(rng: np.random.Generator, p: MouseParams, box: np.ndarray,
     n = box.shape[0]
     # Stay a pixel off the edge where the box allows it: edges are where hit-testing is ambiguous.
     mx, my = np.minimum(1.0, bw / 2.0), np.minimum(1.0, bh / 2.0)
-    ex = np.clip(bx + bw / 2.0 + sd_x * rng.standard_normal(n), bx + mx, bx + bw - mx)
-    ey = np.clip(by + bh / 2.0 + sd_y * rng.standard_normal(n), by + my, by + bh - my)
+    ex = _clip(bx + bw / 2.0 + sd_x * rng.standard_normal(n), bx + mx, bx + bw - mx)
+    ey = _clip(by + bh / 2.0 + sd_y * rng.standard_normal(n), by + my, by + bh - my)
     rx, ry = np.round(ex), np.round(ey)
     ex = np.where((rx >= bx) & (rx <= bx + bw), rx, ex)
     ey = np.where((ry >= by) & (ry <= by + bh), ry, ey)
     vw, vh = viewport
-    return np.stack([np.clip(ex, 0.0, vw - 1.0), np.clip(ey, 0.0, vh - 1.0)], axis=1)
+    return np.stack([_clip(ex, 0.0, vw - 1.0), _clip(ey, 0.0, vh - 1.0)], axis=1)
 
 
 def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarray, targets_xywh: np.ndarray,
@@ -168,12 +174,16 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
         w_along = np.minimum(np.where(np.abs(u.real) > 1e-9, box[:, 2] / np.abs(u.real), np.inf),
                              np.where(np.abs(u.imag) > 1e-9, box[:, 3] / np.abs(u.imag), np.inf))
     ID = fitts_id(D, np.where(np.isfinite(w_along), w_along, _MIN_W))
-    MT = (p.fitts_a_ms + p.fitts_b_ms * ID) * np.exp(p.mt_sigma * rng.standard_normal(n)) * slowdown
+    z_mt = rng.standard_normal(n)
+    fast = -z_mt  # > 0: a hastier move than usual, which trades accuracy for speed below
+    MT = (p.fitts_a_ms + p.fitts_b_ms * ID) * np.exp(p.mt_sigma * z_mt) * slowdown
     MT = np.maximum(MT, 90.0)
 
     # --- stroke plan: [pre-movement, primary, up to _MAX_CORR corrections]
     n_corr = np.minimum(rng.poisson(p.submovements * ID / 3.0), _MAX_CORR)
-    p_over = np.clip(p.overshoot_prob * overshoot_scale * (ID - 1.0) / 3.0, 0.0, 0.95)
+    # Speed-accuracy trade-off: hasty moves overshoot more often, further, and miss more sideways.
+    haste = np.exp(0.8 * _clip(fast, -2.5, 2.5))
+    p_over = _clip(p.overshoot_prob * overshoot_scale * _clip((ID - 1.0) / 3.0, 0.0, 1.5) * haste, 0.0, 0.95)
     over = rng.random(n) < p_over
     n_corr = np.where(over, np.maximum(n_corr, 1), n_corr)
     # Primary landing: around the aim with a per-person bias (mostly a slight undershoot); on hard moves
@@ -181,28 +191,33 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     sloppy = rng.random(n) < p.sloppy_prob
     n_corr = np.where(sloppy, np.maximum(n_corr, 2), n_corr)
     n_corr = np.where(D < 3.0, 0, n_corr)  # a nudge of a pixel or two is a single stroke
-    gain = np.where(over, 1.04 + np.abs(rng.normal(0.04, 0.05, n)),
-                    np.clip(rng.normal(p.primary_gain, p.primary_gain_sd, n), 0.6, 1.3))
-    gain = np.where(sloppy, np.clip(rng.normal(1.05, 0.2, n), 0.5, 1.6), gain)
-    lat = rng.normal(0.0, p.lateral_error, n) + np.where(sloppy, rng.normal(0.0, 0.15, n), 0.0)
+    gain = np.where(over, 1.02 + np.abs(rng.normal(p.overshoot_size, 0.6 * p.overshoot_size, n)) * np.sqrt(haste),
+                    _clip(rng.normal(p.primary_gain, p.primary_gain_sd, n), 0.6, 1.3))
+    gain = np.where(sloppy, _clip(rng.normal(1.05, 0.2, n), 0.5, 1.6), gain)
+    lat = (rng.normal(0.0, p.lateral_error, n) * np.where(over, 2.0, 1.0) * np.sqrt(haste)
+           + np.where(sloppy, rng.normal(0.0, 0.15, n), 0.0))
     gain = np.where(n_corr == 0, 1.0, gain)
     lat = np.where(n_corr == 0, 0.0, lat)
     # Pre-movement: the hand often starts with a slow, small shift (grip, first guess of the direction)
     # before the ballistic stroke, which delays and spreads the speed peak of real moves.
     pre = (rng.random(n) < p.premove_prob) & (D >= 20.0)
-    pre_gain = np.where(pre, np.clip(rng.normal(p.premove_gain, 0.4 * p.premove_gain, n), 0.0, 0.3), 0.0)
-    pre_rot = np.exp(1j * rng.normal(0.0, 0.35, n))
-    K = 2 + _MAX_CORR
-    P = 1  # index of the primary stroke
+    pre_gain = np.where(pre, _clip(rng.normal(p.premove_gain, 0.4 * p.premove_gain, n), 0.0, 0.3), 0.0)
+    pre_rot = np.exp(1j * rng.normal(0.0, p.premove_angle, n))  # a first guess, sometimes sideways or back
+    # Twitch: the first touch often nudges the pointer a pixel or two, then the hand pauses briefly.
+    tw = (rng.random(n) < p.twitch_prob) & (D >= 20.0)
+    tw_len = _clip(lognormal_ms(rng, 1.6, 0.4, size=n), 1.0, 4.0)
+    K = 3 + _MAX_CORR
+    TW, PRE, P = 0, 1, 2  # stroke indices: twitch, pre-movement, primary; corrections follow
     chords = np.zeros((K, n), dtype=np.complex128)
-    chords[0] = D * u * pre_gain * pre_rot
+    chords[TW] = np.where(tw, u * tw_len * np.exp(1j * rng.normal(0.0, 1.0, n)), 0.0)
+    chords[PRE] = D * u * pre_gain * pre_rot
     # The primary's own landing error is relative to the whole distance; its chord starts where the
-    # pre-movement left the pointer.
-    chords[P] = D * u * (gain + 1j * lat) - chords[0]
-    placed = chords[0] + chords[P]
+    # twitch and the pre-movement left the pointer.
+    chords[P] = D * u * (gain + 1j * lat) - chords[TW] - chords[PRE]
+    placed = chords[TW] + chords[PRE] + chords[P]
     for j in range(P + 1, K):
         rem = V - placed
-        g = np.clip(rng.normal(1.0, 0.18, n), 0.6, 1.3) + 1j * rng.normal(0.0, 0.06, n)
+        g = _clip(rng.normal(1.0, 0.18, n), 0.6, 1.3) + 1j * rng.normal(0.0, 0.06, n)
         c = np.where(n_corr == j - P, rem, rem * g)
         chords[j] = np.where(n_corr >= j - P, c, 0.0)
         placed = placed + chords[j]
@@ -212,7 +227,7 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     bias = p.curvature * p.curvature_bias * np.sin(ang - p.bulge_angle) * 1.5
     turn = 0.5 * p.curvature * rng.standard_normal((K, n))
     turn[P] = bias + p.curvature * math.sqrt(max(1.0 - p.curvature_bias ** 2, 0.05)) * rng.standard_normal(n)
-    turn = np.clip(turn, -2.5, 2.5)
+    turn = _clip(turn, -2.5, 2.5)
 
     # --- stroke timing: spans, onsets, log-normal parameters
     lead = np.zeros(n)
@@ -223,34 +238,43 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
         lead += np.where(hom, lognormal_ms(rng, p.homing_ms, 0.25, 0.4 * p.homing_ms, 3.0 * p.homing_ms, size=n), 0.0)
     t_on = t0 + lead
     idx = np.arange(K)[:, None]
-    active = (idx == 0) & pre[None, :] | (idx >= P) & (idx - P <= n_corr[None, :])
+    active = ((idx == TW) & tw[None, :]) | ((idx == PRE) & pre[None, :]) | ((idx >= P) & (idx - P <= n_corr[None, :]))
     is_last = idx - P == n_corr[None, :]
     span = np.zeros((K, n))
     pre_span = lognormal_ms(rng, p.premove_ms, 0.35, 40.0, 600.0, size=n)
-    span[0] = np.where(pre, pre_span, 0.0)
-    share = np.where(n_corr == 0, 1.0, np.clip(p.primary_share * np.exp(0.15 * rng.standard_normal(n)), 0.25, 0.9))
+    span[PRE] = np.where(pre, pre_span, 0.0)
+    span[TW] = np.where(tw, rng.uniform(12.0, 35.0, n), 0.0)
+    tw_pause = np.where(tw, lognormal_ms(rng, p.twitch_pause_ms, 0.5, 10.0, 400.0, size=n), 0.0)
+    share = np.where(n_corr == 0, 1.0, _clip(p.primary_share * np.exp(0.15 * rng.standard_normal(n)), 0.25, 0.9))
     span[P] = np.maximum(share * MT, 80.0)
     # A correction starts at this share of the previous stroke's span: below 1 it blends into the
     # previous stroke's tail, above 1 it follows a short stop (intermittent visual control).
-    ov = np.clip(rng.normal(p.correction_onset, p.correction_onset_sd, (K, n)), 0.35, 2.5)
-    ov[0] = rng.uniform(0.4, 1.0, n)  # the ballistic stroke takes over before the pre-movement ends
+    ov = _clip(rng.normal(p.correction_onset, p.correction_onset_sd, (K, n)), 0.35, 2.5)
+    ov[PRE] = rng.uniform(0.4, 1.0, n)  # the ballistic stroke takes over before the pre-movement ends
     cw = rng.uniform(0.6, 1.0, (K, n))
     mid = active & ~is_last & (idx > P)
     denom = (cw * ov * mid).sum(0) + (cw * is_last * (idx > P)).sum(0)
     remaining = MT - ov[P] * span[P]
     unit = np.where(n_corr > 0, remaining / np.where(denom > 0, denom, 1.0), 0.0)
-    span[P + 1:] = np.where(active[P + 1:], np.maximum(cw[P + 1:] * unit[None, :], 90.0), 0.0)
+    # A correction takes at least what its own size demands (Fitts's law on the residual, with the
+    # target width): big misses need long corrections, so sloppy moves last longer, as real ones do.
+    w_eff = np.maximum(np.where(np.isfinite(w_along), w_along, _MIN_W), _MIN_W)
+    need = p.correction_ms * (1.0 + np.log2(1.0 + np.abs(chords[P + 1:]) / w_eff[None, :]))
+    span[P + 1:] = np.where(active[P + 1:], np.maximum(np.maximum(cw[P + 1:] * unit[None, :], need), 90.0), 0.0)
     start = np.zeros((K, n))
-    start[0] = t_on
-    start[P] = t_on + np.where(pre, ov[0] * span[0], 0.0)
+    start[TW] = t_on
+    start[PRE] = t_on + span[TW] + tw_pause
+    start[P] = start[PRE] + np.where(pre, ov[PRE] * span[PRE], 0.0)
     for j in range(P + 1, K):
         start[j] = start[j - 1] + ov[j - 1] * span[j - 1]
-    sig = np.clip(p.stroke_sigma * np.exp(0.12 * rng.standard_normal((K, n))), 0.08, 0.7)
+    sig = _clip(p.stroke_sigma * np.exp(0.12 * rng.standard_normal((K, n))), 0.08, 0.7)
     # A stroke runs between z = -zc and +zc of its log-normal profile and is renormalised to reach its
     # chord exactly: a real hand starts and stops at a small but finite speed (static friction), instead
     # of creeping sub-pixel distances for ever.
-    zc = p.stroke_cut_z
-    c0, c1 = float(ndtr(-zc)), float(ndtr(zc))
+    # The cut varies per stroke: some stop crisply, some creep to a halt.
+    zc = _clip(rng.normal(p.stroke_cut_z, p.stroke_cut_sd, (K, n)), 1.2, 3.6)
+    c0 = ndtr(-zc)
+    inv_norm = 1.0 / (1.0 - 2.0 * c0)
     emu = span / (2.0 * np.sinh(zc * sig))  # exp(mu)
     tz = start - emu * np.exp(-zc * sig)    # the log-normal's time origin t0
     mu = np.log(np.maximum(emu, 1e-9))
@@ -259,7 +283,10 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     # --- samples on display frames
     f = p.frame_ms
     k0 = np.floor(t_on / f).astype(np.int64) + 1
-    k1 = np.maximum(np.ceil(t_end / f).astype(np.int64), k0)
+    # The speed-noise time warp below can lag the plan by up to this much: give the last stroke time
+    # to finish so the final snap onto the aim point is never a visible jump.
+    warp_max = 0.5 * p.speed_noise * 1000.0 / (2.0 * np.pi * 4.0) * 3.0
+    k1 = np.maximum(np.ceil((t_end + warp_max) / f).astype(np.int64), k0)
     cnt = k1 - k0 + 1
     off = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(cnt, out=off[1:])
@@ -268,7 +295,7 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     kk = k0[mi] + (np.arange(M) - off[mi])
     t = kk * f
     if p.frame_jitter_ms > 0:
-        t = t + np.clip(rng.normal(0.0, p.frame_jitter_ms, M), -f / 3.0, f / 3.0)
+        t = t + _clip(rng.normal(0.0, p.frame_jitter_ms, M), -f / 3.0, f / 3.0)
 
     # A frame shows where the pointer was at the mouse's last report (USB polling, e.g. every 8 ms),
     # so per-frame steps alias between whole numbers of reports.
@@ -293,7 +320,6 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     px_ = S[mi, 0].copy()
     py_ = S[mi, 1].copy()
     speed = np.zeros(M)
-    inv_norm = 1.0 / (c1 - c0)
     k_speed = inv_norm / math.sqrt(2.0 * math.pi)
     s_end = start + span
     for j in range(K):
@@ -309,8 +335,9 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
         mw = mi[w]
         dt = te[w] - tz[j][mw]
         sj = sig[j][mw]
-        z = np.clip((np.log(dt) - mu[j][mw]) / sj, -zc, zc)
-        fr = (ndtr(z) - c0) * inv_norm
+        zcw = zc[j][mw]
+        z = _clip((np.log(dt) - mu[j][mw]) / sj, -zcw, zcw)
+        fr = (ndtr(z) - c0[j][mw]) * inv_norm[j][mw]
         # Arc of total turn th, travelled to fraction fr: the chord scaled by fr * sinc(th fr/2) / sinc(th/2)
         # and rotated by th (fr - 1) / 2 (exact circular-arc geometry, stable for th -> 0).
         th = turn[j][mw]
@@ -322,7 +349,7 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
         px_[w] += mag * (cxw * ca - cyw * sa)
         py_[w] += mag * (cxw * sa + cyw * ca)
         # speed of this stroke (px/ms), for the signal-dependent noise envelope
-        speed[w] += np.abs(chords[j])[mw] * np.exp(-0.5 * z * z) * (k_speed / (sj * dt))
+        speed[w] += np.abs(chords[j])[mw] * np.exp(-0.5 * z * z) * (k_speed[j][mw] / (sj * dt))
 
     # Signal-dependent noise: a slow wobble across the path plus a little physiological tremor, scaled
     # by absolute speed (2 px/ms ~ a brisk 300 px reach), so slow nudges and rests stay clean.
@@ -339,16 +366,16 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
         px_[w] += along * ux - wob * uy
         py_[w] += along * uy + wob * ux
 
-    x = np.clip(np.round(px_), 0.0, vw - 1.0)
-    y = np.clip(np.round(py_), 0.0, vh - 1.0)
+    x = _clip(np.round(px_), 0.0, vw - 1.0)
+    y = _clip(np.round(py_), 0.0, vh - 1.0)
     is_final = np.zeros(M, dtype=bool)
     is_final[off[1:] - 1] = True
     px = np.empty(M)
     py = np.empty(M)
     px[1:], py[1:] = x[:-1], y[:-1]
     first = off[:-1]
-    px[first] = np.clip(np.round(S[:, 0]), 0.0, vw - 1.0)
-    py[first] = np.clip(np.round(S[:, 1]), 0.0, vh - 1.0)
+    px[first] = _clip(np.round(S[:, 0]), 0.0, vw - 1.0)
+    py[first] = _clip(np.round(S[:, 1]), 0.0, vh - 1.0)
     keep = ((x != px) | (y != py)) & ~is_final
     # The final frame puts the pointer exactly on the aim point, if it is not already there.
     idx = np.where(keep, np.arange(M), -1)
@@ -361,10 +388,40 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     x[fin], y[fin] = E[:, 0], E[:, 1]
     keep[fin] = (np.abs(E[:, 0] - prev_x) > 1e-9) | (np.abs(E[:, 1] - prev_y) > 1e-9)
 
-    kept_per = np.bincount(mi[keep], minlength=n) if M else np.zeros(n, dtype=np.int64)
+    mk = mi[keep]
+    kept_per = np.bincount(mk, minlength=n) if M else np.zeros(n, dtype=np.int64)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(kept_per, out=offsets[1:])
-    return MoveBatch(t_ms=t[keep], x=x[keep], y=y[keep], offsets=offsets, ends=E)
+    tk, xk, yk = t[keep], x[keep], y[keep]
+    # Chromium aligns mousemove to frames only while the pointer keeps moving: the first report after a
+    # stillness is dispatched at once, part of a frame early, and the frame's own event follows (the
+    # reference shows this after ~40 % of short stops and ~15 % of long rests).
+    if tk.size:
+        first_of_move = np.r_[True, mk[1:] != mk[:-1]]
+        gap = np.where(first_of_move, np.inf, np.diff(tk, prepend=-np.inf))
+        resumed = gap > 1.5 * f
+        early = resumed & (rng.random(tk.size) < np.where(gap < 150.0, 0.4, 0.15))
+        delta = rng.uniform(0.1 * f, 0.9 * f, tk.size)
+        # never before the movement began, nor before the previous event
+        lower = np.where(first_of_move, t_on[mk], np.r_[-np.inf, tk[:-1]]) + 0.5
+        delta = np.maximum(np.minimum(delta, tk - lower), 0.0)
+        # where the pointer was before: the previous sample, or the start for a move's first sample
+        prev_x = np.where(first_of_move, np.round(S[mk, 0]), np.r_[0.0, xk[:-1]])
+        prev_y = np.where(first_of_move, np.round(S[mk, 1]), np.r_[0.0, yk[:-1]])
+        fr = rng.uniform(0.2, 0.8, tk.size)
+        mx_, my_ = np.round(prev_x + fr * (xk - prev_x)), np.round(prev_y + fr * (yk - prev_y))
+        between = ((mx_ != prev_x) | (my_ != prev_y)) & ((mx_ != xk) | (my_ != yk))
+        early &= delta > 0.5
+        ins = np.flatnonzero(early & between)   # an extra, early event part-way there
+        shift = early & ~between                # a small step: the event itself comes early
+        tk = tk - np.where(shift, delta, 0.0)
+        if ins.size:
+            tk = np.insert(tk, ins, tk[ins] - delta[ins])
+            xk = np.insert(xk, ins, mx_[ins])
+            yk = np.insert(yk, ins, my_[ins])
+            kept_per = kept_per + np.bincount(mk[ins], minlength=n)
+            np.cumsum(kept_per, out=offsets[1:])
+    return MoveBatch(t_ms=tk, x=xk, y=yk, offsets=offsets, ends=E)
 
 
 def _box_array(target: Box) -> np.ndarray:
@@ -472,8 +529,8 @@ def plan_idle(rng: np.random.Generator, p: MouseParams, at: tuple[float, float],
     cur = (float(at[0]), float(at[1]))
     t_free = t0_ms
     for i in range(k):
-        tgt = (float(np.clip(np.round(cur[0] + dist[i] * math.cos(ang[i])), 0, vw - 1)),
-               float(np.clip(np.round(cur[1] + dist[i] * math.sin(ang[i])), 0, vh - 1)))
+        tgt = (float(_clip(np.round(cur[0] + dist[i] * math.cos(ang[i])), 0, vw - 1)),
+               float(_clip(np.round(cur[1] + dist[i] * math.sin(ang[i])), 0, vh - 1)))
         b = plan_moves_batch(rng, drift, np.array([cur]), np.array([[tgt[0], tgt[1], 0.0, 0.0]]),
                              np.array([max(starts_t[i], t_free)]), viewport, onset=False, ends=np.array([tgt]))
         pth = b.path(0)

@@ -41,6 +41,7 @@ class MouseParams(BaseModel):
     # Shape of the primary (ballistic) stroke.
     stroke_sigma: float = Field(0.26, ge=0.08, le=0.6, description="sigma-lognormal sigma (skew) of strokes")
     stroke_cut_z: float = Field(2.3, ge=1.2, le=3.5, description="strokes start/stop at this z of their profile")
+    stroke_cut_sd: float = Field(0.3, ge=0.0, le=1.0, description="stroke-to-stroke SD of that cut")
     primary_share: float = Field(0.5, ge=0.25, le=0.9,
                                  description="share of the movement time taken by the primary stroke")
     primary_gain: float = Field(0.93, ge=0.75, le=1.05, description="mean fraction of distance the primary covers")
@@ -51,14 +52,20 @@ class MouseParams(BaseModel):
     curvature_bias: float = Field(0.4, ge=0.0, le=1.0, description="how consistently paths bulge to one side")
     bulge_angle: float = Field(1.57, ge=-math.pi, le=math.pi, description="preferred bulge direction (rad, screen)")
     submovements: float = Field(1.0, ge=0.0, le=3.0, description="corrective submovement tendency (per ~3 bits)")
+    twitch_prob: float = Field(0.3, ge=0.0, le=1.0, description="P(a 1-2 px nudge and a pause before moving)")
+    twitch_pause_ms: float = Field(60.0, ge=10.0, le=300.0, description="median pause after that nudge")
     premove_prob: float = Field(0.4, ge=0.0, le=1.0, description="P(a slow small shift before the primary)")
     premove_gain: float = Field(0.06, ge=0.0, le=0.3, description="mean share of the distance it covers")
+    premove_angle: float = Field(0.8, ge=0.0, le=3.2, description="SD of its direction off the target line (rad)")
     premove_ms: float = Field(150.0, ge=40.0, le=500.0, description="median duration of that shift")
+    correction_ms: float = Field(100.0, ge=30.0, le=400.0,
+                                 description="minimum correction time per bit of its residual (ms)")
     correction_onset: float = Field(0.9, ge=0.3, le=2.0,
                                     description="a correction starts at this share of the previous stroke")
     correction_onset_sd: float = Field(0.2, ge=0.0, le=0.8, description="SD of that share")
     overshoot_prob: float = Field(0.2, ge=0.0, le=0.8, description="overshoot probability on hard moves (ID >= 4)")
     speed_noise: float = Field(0.25, ge=0.0, le=0.6, description="relative fluctuation of speed along a stroke")
+    overshoot_size: float = Field(0.08, ge=0.0, le=0.4, description="mean overshoot beyond the target / distance")
     tremor_px: float = Field(1.2, ge=0.0, le=5.0, description="speed-dependent path noise amplitude (px)")
     click_spread: float = Field(0.15, ge=0.02, le=0.35, description="click point SD / target side")
     click_spread_max_px: float = Field(12.0, ge=1.0, le=60.0, description="cap on click point SD (px)")
@@ -97,9 +104,9 @@ class KeyboardParams(BaseModel):
 
     wpm: float = Field(52.0, ge=5.0, le=200.0, description="typing speed in words (5 chars) per minute")
     iki_sigma: float = Field(0.42, ge=0.1, le=1.0, description="log-sigma of inter-key intervals")
-    hold_median_ms: float = Field(108.0, ge=40.0, le=250.0, description="key hold (down->up) median (ms)")
+    hold_median_ms: float = Field(104.0, ge=40.0, le=250.0, description="key hold (down->up) median (ms)")
     hold_sigma: float = Field(0.28, ge=0.05, le=0.8, description="log-sigma of key holds")
-    rollover: float = Field(0.22, ge=0.0, le=0.9, description="tendency to press the next key before releasing")
+    rollover: float = Field(0.26, ge=0.0, le=0.9, description="tendency to press the next key before releasing")
     typo_substitution: float = Field(0.009, ge=0.0, le=0.2, description="P(neighbouring key instead) per char")
     typo_omission: float = Field(0.004, ge=0.0, le=0.2, description="P(char skipped) per char")
     typo_insertion: float = Field(0.004, ge=0.0, le=0.2, description="P(extra neighbouring key) per char")
@@ -199,9 +206,12 @@ _MOUSE_SPREAD: dict[str, tuple[str, float, float, float]] = {
     "submovements": ("log", 0.3, 0.0, 0.0),
     "correction_onset": ("add", 0.1, 0.0, 0.0),
     "premove_prob": ("add", 0.1, 0.0, 0.0),
+    "twitch_prob": ("add", 0.1, 0.0, 0.0),
+    "twitch_pause_ms": ("log", 0.3, 0.0, 0.0),
     "premove_gain": ("log", 0.3, 0.0, 0.0),
     "premove_ms": ("log", 0.2, 0.0, 0.0),
     "overshoot_prob": ("log", 0.5, 0.0, 0.0),
+    "overshoot_size": ("log", 0.3, 0.0, 0.0),
     "tremor_px": ("log", 0.35, 0.0, 0.0),
     "speed_noise": ("log", 0.25, 0.0, 0.0),
     "click_spread": ("log", 0.2, 0.0, -0.3),

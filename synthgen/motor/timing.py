@@ -30,6 +30,11 @@ __all__ = [
 Z75 = 0.6744897501960817
 
 
+def _clip(a: np.ndarray | float, lo: float | np.ndarray, hi: float | np.ndarray) -> np.ndarray:
+    """``np.clip`` without its per-call overhead (several times faster on the small arrays used here)."""
+    return np.minimum(np.maximum(a, lo), hi)
+
+
 def sigma_from_iqr(q25: float, q75: float) -> float:
     """Log-normal sigma whose quartiles have the ratio ``q75 / q25``.
 
@@ -61,7 +66,7 @@ def lognormal_ms(rng: np.random.Generator, median_ms: float, sigma: float, lo: f
     >>> 40.0 <= lognormal_ms(rng, 100.0, 2.0, lo=40.0, hi=300.0) <= 300.0
     True
     """
-    x = np.clip(lognormal(rng, median_ms, sigma, size), lo, hi)
+    x = _clip(lognormal(rng, median_ms, sigma, size), lo, hi)
     return float(x) if size is None else x
 
 
@@ -108,5 +113,5 @@ def frame_times(rng: np.random.Generator, t0_ms: float, duration_ms: float, fram
     t = np.arange(k0, k1 + 1, dtype=np.float64) * frame_ms
     if jitter_ms > 0:
         lim = frame_ms / 3.0
-        t += np.clip(rng.normal(0.0, jitter_ms, t.shape[0]), -lim, lim)
+        t += _clip(rng.normal(0.0, jitter_ms, t.shape[0]), -lim, lim)
     return t
