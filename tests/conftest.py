@@ -1,11 +1,18 @@
-"""Shared fixtures: the bundled app server, and a skip when no Chromium can be found."""
+"""Shared fixtures: the bundled app server, the Chromium to launch, a scenario run on the fake driver."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
+
+from synthgen.browser.fake import FakeDriver
+from synthgen.motor.types import Box
+from synthgen.persona.population import sample_personas
+from synthgen.scenario.loader import load_scenario_text
+from synthgen.session import SessionOptions, SessionResult, SessionSpec, run_session
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -28,3 +35,33 @@ def chromium_path() -> str:
         return str(find_chromium())
     except BrowserNotFoundError as exc:  # CI installs one; a bare dev machine says how
         pytest.fail(f"browser tests need Chromium: {exc}")
+
+SCENARIO = """
+name: fake-obs
+base_url: http://fake.test/
+steps:
+  - goto: /
+  - click: "testid=open"
+  - type: {into: "label=Name", text: "Ada Lovelace"}
+  - press: Enter
+  - scroll: {by: 300}
+  - wait_for: {text: "Saved"}
+  - screenshot: done
+"""
+
+BOXES = {"testid=open": Box(100, 100, 80, 30), "label=Name": Box(300, 200, 200, 30)}
+
+
+@pytest.fixture
+def run_fake() -> Callable[..., SessionResult]:
+    """Run the fake scenario with the given SessionOptions fields; returns the SessionResult."""
+
+    def run(seed: int = 3, session_id: str = "fake-obs-s1-00000", **options: Any) -> SessionResult:
+        sc = load_scenario_text(SCENARIO, file="fake.yaml")
+        persona = sample_personas(1, seed=1)[0]
+        spec = SessionSpec(index=0, session_id=session_id, seed=seed, scenario=sc, persona=persona,
+                           base_url="http://fake.test/")
+        drv = FakeDriver(dict(BOXES), texts={"Saved"})
+        return asyncio.run(run_session(spec, drv, SessionOptions(**options)))
+
+    return run
