@@ -389,8 +389,8 @@ class _Session:
         src = await self._reach(step, step.source)
         start = await self._move_to(src.box, target=src.description)
         if step.to is not None:
-            dest_box = (await self._locate(step, step.to)).box
-            dest_desc = (await self._locate(step, step.to)).description
+            dest = await self._locate(step, step.to)
+            dest_box, dest_desc = dest.box, dest.description
         else:
             x, y = step.to_xy  # type: ignore[misc]
             dest_box, dest_desc = Box(x - 1, y - 1, 2, 2), None
