@@ -155,6 +155,10 @@ class WatchdogDriver:
             task = asyncio.ensure_future(attr(*args, **kwargs))
             done, _ = await asyncio.wait({task}, timeout=limit)
             if task in done:
+                if _is_timeout(task.exception()):
+                    # A wait that timed out on its own (a target that "never appeared") may be a page
+                    # whose script loops forever: ask the page once, and call it a hang if it is mute.
+                    await self._probe(name, task.exception())
                 return task.result()
             task.cancel()
             # The cancelled call may still fail later (page closed); retrieve it so asyncio stays quiet.
@@ -165,6 +169,26 @@ class WatchdogDriver:
         guarded.__name__ = name
         self.__dict__[name] = guarded  # built once per method: later lookups skip __getattr__
         return guarded
+
+    async def _probe(self, name: str, cause: BaseException | None) -> None:
+        """Raise PageHungError if the page does not answer a trivial script within the hang limit."""
+        page = getattr(self._inner, "page", None)
+        if page is None:
+            return
+        probe = asyncio.ensure_future(page.evaluate("0"))
+        done, _ = await asyncio.wait({probe}, timeout=self._hang_s)
+        if probe in done:
+            _swallow(probe)
+            return
+        probe.cancel()
+        probe.add_done_callback(_swallow)
+        self._verdict[0] = PageHungError(name, self._hang_s)
+        raise self._verdict[0] from cause
+
+
+def _is_timeout(exc: BaseException | None) -> bool:
+    """Playwright's own timeout (its TimeoutError is not the builtin one)."""
+    return exc is not None and type(exc).__name__ == "TimeoutError"
 
 
 def _swallow(task: "asyncio.Future[Any]") -> None:
