@@ -155,7 +155,8 @@ class WatchdogDriver:
             task = asyncio.ensure_future(attr(*args, **kwargs))
             done, _ = await asyncio.wait({task}, timeout=limit)
             if task in done:
-                if _is_timeout(task.exception()):
+                # (Not after goto: a page still loading is slow, not hung, and says so itself.)
+                if name != "goto" and _is_timeout(task.exception()):
                     # A wait that timed out on its own (a target that "never appeared") may be a page
                     # whose script loops forever: ask the page once, and call it a hang if it is mute.
                     await self._probe(name, task.exception())
