@@ -167,10 +167,11 @@ def _persona_rngs(seed: int, n: int, salt: int) -> list[np.random.Generator]:
     return [np.random.default_rng(s) for s in np.random.SeedSequence([seed, salt]).spawn(n)]
 
 
-def _profiles(seed: int, n: int):
+def _profiles(seed: int, n: int, base=None, **kw):
     from synthgen.motor.params import sample_motor_profile
 
-    return [sample_motor_profile(np.random.default_rng(s)) for s in np.random.SeedSequence([seed, 0]).spawn(n)]
+    return [sample_motor_profile(np.random.default_rng(s), base=base, **kw)
+            for s in np.random.SeedSequence([seed, 0]).spawn(n)]
 
 
 # --------------------------------------------------------------------------------------------- tasks
@@ -178,13 +179,14 @@ def _profiles(seed: int, n: int):
 
 def simulate_point_click(n_personas: int = 26, *, conditions: Sequence[str] = ("A", "B"), seed: int = 0,
                          layout: PointClickLayout = FREIHAUT_LAYOUT, reaction_ms: float = 60.0,
-                         max_attempts: int = 4) -> Simulated:
+                         max_attempts: int = 4, base=None) -> Simulated:
     """Personas doing the point-click task, one session per persona and condition.
 
     Each session starts with the pointer resting on the centre and a first click there (as the
     real sessions do). A new target appears at the release; the persona reacts after a log-normal
     ``reaction_ms`` (median), moves with ``plan_move`` and clicks with ``plan_click``; a click outside
-    the circle is retried (up to ``max_attempts``).
+    the circle is retried (up to ``max_attempts``). ``base`` (a ``MotorProfile``) centres the persona
+    population (default: the median person), e.g. to calibrate the motor model.
 
     >>> sim = simulate_point_click(n_personas=1, conditions=("A",), seed=3)
     >>> int((sim.events.type == "click").sum()) >= len(FREIHAUT_LAYOUT.order)
@@ -193,7 +195,7 @@ def simulate_point_click(n_personas: int = 26, *, conditions: Sequence[str] = ("
     from synthgen.motor.mouse import plan_click, plan_move
     from synthgen.motor.types import Box
 
-    profiles = _profiles(seed, n_personas)
+    profiles = _profiles(seed, n_personas, base)
     rngs = _persona_rngs(seed, n_personas, 1)
     cx, cy = layout.center
     r = layout.width / 2.0
@@ -267,8 +269,13 @@ def simulate_typing(n_personas: int = 60, *, sentences: int = 3, seed: int = 0) 
 
 
 def simulate_scrolling(n_personas: int = 40, *, episodes: int = 8, seed: int = 0,
-                       viewport: tuple[int, int] = (1280, 800), read_ms: float = 1500.0) -> Simulated:
+                       viewport: tuple[int, int] = (1280, 800), read_ms: float = 1500.0,
+                       trackpad_share: float = 0.0) -> Simulated:
     """Each persona scrolls a long page in ``episodes`` scrolls (``plan_scroll``) between reading pauses.
+
+    ``trackpad_share`` is the share of personas scrolling with a trackpad. The comparison data
+    (Balabit) was recorded from mouse users on Windows remote desktops, so the default population
+    uses notched wheels only; a trackpad streams one ``wheel`` event per frame, a different device.
 
     >>> sim = simulate_scrolling(n_personas=2, seed=1)  # doctest: +SKIP
     >>> set(sim.events.type) == {"wheel"}  # doctest: +SKIP
@@ -276,7 +283,7 @@ def simulate_scrolling(n_personas: int = 40, *, episodes: int = 8, seed: int = 0
     """
     from synthgen.motor.scroll import plan_scroll
 
-    profiles = _profiles(seed, n_personas)
+    profiles = _profiles(seed, n_personas, trackpad_share=trackpad_share)
     rngs = _persona_rngs(seed, n_personas, 3)
     frames = []
     for pi, (prof, rng) in enumerate(zip(profiles, rngs)):

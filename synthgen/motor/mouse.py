@@ -8,7 +8,7 @@ The movement model, in the order a real reach unfolds:
 * The pointer moves by **sigma-lognormal strokes** (Plamondon's kinematic theory), superposed: an
   optional 1-2 px *twitch* as the hand takes the mouse, then a brief pause; an optional slow
   *pre-movement* (a first guess of the direction); the *primary* ballistic stroke, which usually
-  undershoots a little, misses a little sideways, and on hard moves sometimes overshoots; then 0-3
+  undershoots a little, misses a little sideways, and on hard moves sometimes overshoots; then 0-4
   *corrective submovements*, each at least as long as Fitts's law asks for its own residual, starting
   in the previous stroke's tail or after a short stop. Each stroke's speed is a log-normal pulse cut
   at a finite speed (static friction), and each follows a circular arc whose bend varies per person
@@ -55,11 +55,14 @@ __all__ = [
     "fitts_id",
 ]
 
-# Up to this many corrective submovements after the primary stroke.
-_MAX_CORR = 3
+# Up to this many corrective submovements after the primary stroke (real homing phases show up to 4-5
+# speed pulses).
+_MAX_CORR = 4
 # Smallest effective target width (px) in Fitts's law: a pointer hot-spot has some tolerance, and a
 # zero-size box must not give an infinite index of difficulty.
 _MIN_W = 4.0
+# Aim precision (px) of a corrective submovement, for its Fitts time.
+_CORR_W = 4.0
 _MAX_ID = 10.0
 
 
@@ -133,6 +136,60 @@ def _click_points(rng: np.random.Generator, p: MouseParams, box: np.ndarray,
     ey = np.where((ry >= by) & (ry <= by + bh), ry, ey)
     vw, vh = viewport
     return np.stack([_clip(ex, 0.0, vw - 1.0), _clip(ey, 0.0, vh - 1.0)], axis=1)
+
+
+def _arc_offset(chord: np.ndarray, turn: np.ndarray) -> np.ndarray:
+    """Sideways offset of a circular arc's apex (at mid-stroke) from its chord's midpoint."""
+    apex = 0.5 * _sinc(0.25 * turn) / _sinc(0.5 * turn) * np.exp(-0.25j * turn) * chord
+    return apex - 0.5 * chord
+
+
+def _fit_inside(S: np.ndarray, E: np.ndarray, chords: np.ndarray, turn: np.ndarray, viewport: tuple[int, int],
+                margin: float = 3.0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Keep every stroke of each move inside the viewport by construction (no clamping of samples).
+
+    Landing points (stroke ends) are kept ``margin`` px inside the viewport, or as close to the edge as
+    the move's own start and end are; a stroke whose bow would leave that box bends the other way
+    (towards the inside) or, if that leaves it too, straightens until it fits. For a turn below pi the
+    arc stays inside the rectangle spanned by its chord and its apex, so checking that rectangle's far
+    corners suffices. A hand at a screen edge does the same: it does not swing out past the edge.
+    Returns the new chords and turns and each move's box (lower and upper corners, (N, 2) each).
+
+    >>> S = np.array([[5.0, 5.0]]); E = np.array([[400.0, 5.0]])
+    >>> ch = np.array([[395.0 + 0j]]); th = np.array([[1.5]])
+    >>> ch2, th2, lo, hi = _fit_inside(S, E, ch, th, (800, 600))
+    >>> bool(th2[0, 0] < 0)  # a bow above the top edge now bends down, into the page
+    True
+    """
+    vw, vh = viewport
+    lo = np.minimum(np.minimum(margin, np.minimum(S, E)), [vw - 1.0, vh - 1.0])
+    hi = np.maximum(np.maximum([vw - 1.0 - margin, vh - 1.0 - margin], np.maximum(S, E)), 0.0)
+    lo = np.maximum(lo, 0.0)
+    hi = np.minimum(hi, [vw - 1.0, vh - 1.0])
+    s0 = S[:, 0] + 1j * S[:, 1]
+    # Landing points in stroke order; the last active one is the aim point, already inside.
+    way = s0[None, :] + np.cumsum(chords, axis=0)
+    way = _clip(way.real, lo[:, 0], hi[:, 0]) + 1j * _clip(way.imag, lo[:, 1], hi[:, 1])
+    a = np.vstack([s0[None, :], way[:-1]])
+    chords = way - a
+
+    def outside(th: np.ndarray) -> np.ndarray:
+        o = _arc_offset(chords, th)
+        bad = np.zeros(th.shape, dtype=bool)
+        for c in (a + o, a + chords + o):
+            bad |= (c.real < lo[:, 0]) | (c.real > hi[:, 0]) | (c.imag < lo[:, 1]) | (c.imag > hi[:, 1])
+        return bad
+
+    bad = outside(turn)
+    if bad.any():
+        turn = np.where(bad & ~outside(-turn), -turn, turn)
+        for _ in range(6):  # halve the bend until the bow fits; straight as a last resort
+            bad = outside(turn)
+            if not bad.any():
+                break
+            turn = np.where(bad, 0.5 * turn, turn)
+        turn = np.where(outside(turn), 0.0, turn)
+    return chords, turn, lo, hi
 
 
 def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarray, targets_xywh: np.ndarray,
@@ -228,6 +285,7 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     turn = 0.5 * p.curvature * rng.standard_normal((K, n))
     turn[P] = bias + p.curvature * math.sqrt(max(1.0 - p.curvature_bias ** 2, 0.05)) * rng.standard_normal(n)
     turn = _clip(turn, -2.5, 2.5)
+    chords, turn, box_lo, box_hi = _fit_inside(S, E, chords, turn, viewport)
 
     # --- stroke timing: spans, onsets, log-normal parameters
     lead = np.zeros(n)
@@ -251,22 +309,27 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     # previous stroke's tail, above 1 it follows a short stop (intermittent visual control).
     ov = _clip(rng.normal(p.correction_onset, p.correction_onset_sd, (K, n)), 0.35, 2.5)
     ov[PRE] = rng.uniform(0.4, 1.0, n)  # the ballistic stroke takes over before the pre-movement ends
-    cw = rng.uniform(0.6, 1.0, (K, n))
-    mid = active & ~is_last & (idx > P)
-    denom = (cw * ov * mid).sum(0) + (cw * is_last * (idx > P)).sum(0)
-    remaining = MT - ov[P] * span[P]
-    unit = np.where(n_corr > 0, remaining / np.where(denom > 0, denom, 1.0), 0.0)
-    # A correction takes at least what its own size demands (Fitts's law on the residual, with the
-    # target width): big misses need long corrections, so sloppy moves last longer, as real ones do.
-    w_eff = np.maximum(np.where(np.isfinite(w_along), w_along, _MIN_W), _MIN_W)
-    need = p.correction_ms * (1.0 + np.log2(1.0 + np.abs(chords[P + 1:]) / w_eff[None, :]))
-    span[P + 1:] = np.where(active[P + 1:], np.maximum(np.maximum(cw[P + 1:] * unit[None, :], need), 90.0), 0.0)
+    # A correction is a brisk stroke of its own, timed by Fitts's law on its residual with a few-pixel
+    # precision (it aims at a point, not at the whole target): a 3 px nudge is a flick over two or
+    # three frames, a 40 px miss takes ~150 ms. The rest of the movement time is spent in near-stops
+    # between strokes (intermittent visual control: look, then correct). Real homing phases are such
+    # trains of short pulses and stops; long slow strokes would creep in 1 px steps, which they do not.
+    need = p.correction_ms * np.log2(1.0 + np.abs(chords[P + 1:]) / _CORR_W)
+    need = need * np.exp(0.25 * rng.standard_normal((K - P - 1, n)))
+    span[P + 1:] = np.where(active[P + 1:], np.maximum(need, 35.0), 0.0)
+    corr = active & (idx > P)
+    busy = ov[P] * span[P] + (ov * span * (corr & ~is_last)).sum(0) + (span * (corr & is_last)).sum(0)
+    cw = rng.uniform(0.3, 1.0, (K, n)) * corr
+    slack = np.maximum(MT - busy, 0.0) / np.maximum(cw.sum(0), 1e-9)
+    # The spare time not spent still stretches the corrections instead (a slower, smoother homing).
+    span[P + 1:] += (1.0 - p.correction_pause) * cw[P + 1:] * slack
+    slack = p.correction_pause * slack
     start = np.zeros((K, n))
     start[TW] = t_on
     start[PRE] = t_on + span[TW] + tw_pause
     start[P] = start[PRE] + np.where(pre, ov[PRE] * span[PRE], 0.0)
     for j in range(P + 1, K):
-        start[j] = start[j - 1] + ov[j - 1] * span[j - 1]
+        start[j] = start[j - 1] + ov[j - 1] * span[j - 1] + cw[j] * slack
     sig = _clip(p.stroke_sigma * np.exp(0.12 * rng.standard_normal((K, n))), 0.08, 0.7)
     # A stroke runs between z = -zc and +zc of its log-normal profile and is renormalised to reach its
     # chord exactly: a real hand starts and stops at a small but finite speed (static friction), instead
@@ -353,10 +416,20 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
 
     # Signal-dependent noise: a slow wobble across the path plus a little physiological tremor, scaled
     # by absolute speed (2 px/ms ~ a brisk 300 px reach), so slow nudges and rests stay clean.
-    if p.tremor_px > 0:
+    if p.tremor_px > 0 or p.jitter_px > 0:
         w = np.flatnonzero(speed > 0.0)
         mw = mi[w]
-        env = np.minimum(speed[w] * 0.5, 1.5) * p.tremor_px
+        # Fade the noise near the edges of the move's box (|noise| <= 1.6 env + 4 jit): the noisy path
+        # stays inside wherever the planned one is, so no sample ever needs clamping.
+        edge = np.maximum(np.minimum(np.minimum(px_[w] - box_lo[mw, 0], box_hi[mw, 0] - px_[w]),
+                                     np.minimum(py_[w] - box_lo[mw, 1], box_hi[mw, 1] - py_[w])), 0.0)
+        env = np.minimum(np.minimum(speed[w] * 0.5, 1.5) * p.tremor_px, edge / 3.2)
+        # Frame-to-frame jitter at speed (hand and sensor): real fast strokes change heading by about
+        # 0.1 rad from frame to frame, far more than a smooth arc does.
+        jit = np.minimum(np.minimum(speed[w], 3.0) * p.jitter_px, edge / 8.0)
+        jx, jy = _clip(rng.standard_normal((2, w.size)), -2.0, 2.0) * jit
+        px_[w] += jx
+        py_[w] += jy
         f1, f2 = rng.uniform(2.0, 5.0, n), rng.uniform(7.0, 11.0, n)
         ph = rng.uniform(0.0, 2.0 * np.pi, (3, n))
         ts = te[w] * (2e-3 * np.pi)
@@ -366,6 +439,8 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
         px_[w] += along * ux - wob * uy
         py_[w] += along * uy + wob * ux
 
+    # Plans stay inside by construction (_fit_inside, the edge-faded noise); this clip only guards the
+    # rounding of a start point given outside the viewport.
     x = _clip(np.round(px_), 0.0, vw - 1.0)
     y = _clip(np.round(py_), 0.0, vh - 1.0)
     is_final = np.zeros(M, dtype=bool)
