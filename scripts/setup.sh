@@ -14,17 +14,29 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
 
-# A Chromium: keep one that synthgen can already find, else try Playwright's download, else the OS package.
-if .venv/bin/python -c "from synthgen.browser.discovery import find_chromium; find_chromium()" 2>/dev/null; then
-  :
-elif .venv/bin/python -m playwright install chromium >/dev/null 2>&1 && \
-     .venv/bin/python -c "from synthgen.browser.discovery import find_chromium; find_chromium()" 2>/dev/null; then
+# A Chromium: keep one that synthgen can already find, else try Playwright's download (the browser and its
+# headless shell), else the OS packages. Headless runs prefer the headless shell: about 40% less CPU per
+# session than the full browser (synthgen/browser/discovery.py), so it is added where it is missing.
+found() { .venv/bin/python -c "from synthgen.browser.discovery import find_chromium; find_chromium()" 2>/dev/null; }
+has_shell() {
+  .venv/bin/python -c "from synthgen.browser.discovery import find_chromium, is_headless_shell as s; \
+import sys; sys.exit(0 if s(find_chromium()) else 1)" 2>/dev/null
+}
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+if found; then
+  if ! has_shell && command -v apt-get >/dev/null 2>&1 && [ -n "$(command -v chromium || true)" ]; then
+    # Best effort: a machine with Debian's chromium gets the matching shell; without it, the full browser runs.
+    { $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        chromium-headless-shell >/dev/null; } || echo "synthgen setup: no chromium-headless-shell; using the full browser" >&2
+  fi
+elif .venv/bin/python -m playwright install chromium >/dev/null 2>&1 && found; then
   :
 elif command -v apt-get >/dev/null 2>&1; then
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null || \
+    echo "synthgen setup: no chromium-headless-shell; using the full browser" >&2
 else
   echo "synthgen setup: no Chromium found and none could be installed; install Chromium or Chrome and set" \
        "SYNTHGEN_CHROMIUM=/path/to/chrome" >&2

@@ -42,7 +42,34 @@ def test_playwright_build_preferred_over_system(tmp_path: Path, monkeypatch: pyt
     exe = _fake_exe(build / "chrome")
     monkeypatch.delenv(discovery.ENV_VAR, raising=False)
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))  # no system headless shell either
     assert discovery.find_chromium() == exe
+
+
+def test_headless_prefers_a_shell_headed_never_gets_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build = tmp_path / "chromium-1300" / "chrome-linux64"
+    build.mkdir(parents=True)
+    full = _fake_exe(build / "chrome")
+    shell_dir = tmp_path / "chromium_headless_shell-1300" / "chrome-headless-shell-linux64"
+    shell_dir.mkdir(parents=True)
+    shell = _fake_exe(shell_dir / "chrome-headless-shell")
+    monkeypatch.delenv(discovery.ENV_VAR, raising=False)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    assert discovery.find_chromium() == shell
+    assert discovery.find_chromium(headless=False) == full
+
+
+def test_system_shell_on_path_before_full_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    full = _fake_exe(bin_dir / "chromium")
+    shell = _fake_exe(bin_dir / "chromium-headless-shell")
+    monkeypatch.delenv(discovery.ENV_VAR, raising=False)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "none"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert discovery.find_chromium() == shell
+    assert discovery.find_chromium(headless=False) == full
 
 
 def test_nothing_found_says_how_to_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,3 +79,20 @@ def test_nothing_found_says_how_to_fix(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(BrowserNotFoundError, match="playwright install chromium.*--chromium"):
         discovery.find_chromium()
+
+
+def test_launcher_script_of_a_shell_is_unwrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Debian's launcher runs the binary as a child of sh: Playwright would watch sh, not the browser.
+    (tmp_path / "lib").mkdir()
+    real = _fake_exe(tmp_path / "lib" / "chromium-headless-shell")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    launcher = bin_dir / "chromium-headless-shell"
+    launcher.write_text(f'#!/bin/sh -e\n\n{real} "$@"\n')
+    launcher.chmod(0o755)
+    monkeypatch.delenv(discovery.ENV_VAR, raising=False)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "none"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert discovery.find_chromium() == real
+    assert discovery.find_chromium(str(launcher)) == real

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Playwright
 
-from synthgen.browser.discovery import find_chromium
+from synthgen.browser.discovery import find_chromium, is_headless_shell
 from synthgen.errors import BrowserNotFoundError
 
-__all__ = ["CHROMIUM_ARGS", "BUNDLED_HOST", "bundled_host_rule", "launch_chromium"]
+__all__ = ["CHROMIUM_ARGS", "FULL_BROWSER_DISABLED_FEATURES", "BUNDLED_HOST", "bundled_host_rule", "chromium_args",
+           "launch_chromium"]
 
 #: The bundled apps appear at this origin in the page (and in the events' ``url`` column), whatever free
 #: loopback port the app server got: Chromium's host resolver maps it there. Stable URLs keep the output
@@ -41,6 +42,36 @@ CHROMIUM_ARGS: tuple[str, ...] = (
     "--disable-backgrounding-occluded-windows",
 )
 
+# The full browser in headless mode loads the omnibox popup's WebUI app (a renderer running ~430 module
+# and style requests) for every page it opens: 40% of the renderers' CPU in a throughput run. A headless
+# shell has no such UI (see synthgen.browser.discovery), so this is only for the full browser.
+# Chromium keeps the last --disable-features it is given, so Playwright's own list (playwright-core
+# chromiumSwitches.ts, 1.5x) is repeated here: HttpsUpgrades, for one, would send http:// app URLs to https.
+_PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect", "OptimizationHints",
+    "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
+)
+FULL_BROWSER_DISABLED_FEATURES: tuple[str, ...] = _PLAYWRIGHT_DISABLED_FEATURES + (
+    "WebUIOmniboxPopup", "WebUIOmniboxFullPopup", "WebUIOmniboxAimPopup", "PreloadTopChromeWebUI",
+)
+
+
+def chromium_args(path: Path, extra_args: tuple[str, ...] = ()) -> list[str]:
+    """The command-line flags for the Chromium at ``path``: :data:`CHROMIUM_ARGS`, the full browser's
+    feature switches unless it is a headless shell, then ``extra_args``.
+
+    >>> "--disable-features" in " ".join(chromium_args(Path("/usr/bin/chromium")))
+    True
+    >>> "--disable-features" in " ".join(chromium_args(Path("/usr/bin/chromium-headless-shell")))
+    False
+    """
+    args = list(CHROMIUM_ARGS)
+    if not is_headless_shell(path):
+        args.append("--disable-features=" + ",".join(FULL_BROWSER_DISABLED_FEATURES))
+    return [*args, *extra_args]
+
 
 async def launch_chromium(pw: Playwright, executable: str | None = None, *, headless: bool = True,
                           extra_args: tuple[str, ...] = ()) -> Browser:
@@ -48,9 +79,13 @@ async def launch_chromium(pw: Playwright, executable: str | None = None, *, head
 
     >>> # async with async_playwright() as pw: browser = await launch_chromium(pw)
     """
-    path: Path = find_chromium(executable)
+    path: Path = find_chromium(executable, headless=headless)
+    if not headless and is_headless_shell(path):
+        raise BrowserNotFoundError(f"{path} is a headless shell and cannot show a window; pass --chromium with "
+                                   "a full Chromium or Chrome, or run headless")
     try:
-        return await pw.chromium.launch(executable_path=str(path), headless=headless, args=[*CHROMIUM_ARGS, *extra_args])
+        return await pw.chromium.launch(executable_path=str(path), headless=headless,
+                                        args=chromium_args(path, extra_args))
     except Exception as exc:  # Playwright raises its own Error type with a long log
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BrowserNotFoundError(
