@@ -46,14 +46,17 @@ el => {
 """
 
 # One round trip for a locate: the element's box once it holds still for a frame (an element sliding in
-# is measured where it stops, not wherever it happens to be), and its description. The frame wait has a
-# timer fallback so a page without frames cannot stall it. null: the element left the DOM meanwhile.
+# is measured where it stops, not wherever it happens to be), and its description. With no CSS animation
+# or transition running (the apps move things only with those), the box measured now is final and the
+# frame wait (~8-16 ms a locate) is skipped. The frame wait has a timer fallback so a page without frames
+# cannot stall it. null: the element left the DOM meanwhile.
 LOCATE_JS = """
 async el => {
   const rect = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };
   const frame = () => new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, 50); });
   let box = rect();
-  for (let i = 0; i < 30; i++) {
+  const moving = document.getAnimations().some(a => a.playState === 'running');
+  for (let i = 0; moving && i < 30; i++) {
     await frame();
     if (!el.isConnected) return null;
     const next = rect();
@@ -107,6 +110,9 @@ class PlaywrightDriver:
         self._commits = 0  # main-frame documents committed, ever
         self._commits_at_nav = 0  # commits when the latest navigation request started
         self._init_script = False
+        # Input sent since the last settle: a step that sent none (think, assert, wait_for) has nothing of
+        # ours for the page to handle, so its settle skips the round trip unless a navigation is under way.
+        self._poked = False
         self.landed_url: str | None = None  # the URL the last goto loaded, after HTTP redirects
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_request_done)
@@ -135,6 +141,7 @@ class PlaywrightDriver:
             await self.page.add_init_script(LEAVING_JS)
             self._init_script = True
         before = self._nav_started
+        self._poked = True
         response = await self.page.goto(url, timeout=timeout_ms, wait_until="load")
         self.landed_url = response.url if response is not None else self.page.url
         # Not the goto's own request; but a redirect the page began by script (a sign-in page sending
@@ -149,6 +156,9 @@ class PlaywrightDriver:
         # that input started has issued its request by now. Then wait for that document to commit
         # (or for its request to end without one: a download, a 204) and to load.
         commits = self._commits
+        if not self._poked and not self._nav_started:
+            return
+        self._poked = False
         try:
             leaving = await self.page.evaluate(_TAKE_LEAVING)
         except PlaywrightError as exc:
@@ -196,18 +206,22 @@ class PlaywrightDriver:
     async def move(self, xs: list[float], ys: list[float]) -> None:
         if not xs:
             return
+        self._poked = True
         mouse = self.page.mouse
         # Pipelined: every move is on the wire before the first acknowledgement comes back. Tasks start
         # in creation order, so the page receives the moves in path order and ends on the last point.
         await asyncio.gather(*[asyncio.ensure_future(mouse.move(x, y)) for x, y in zip(xs, ys)])
 
     async def mouse_down(self, x: float, y: float, button: int, click_count: int) -> None:
+        self._poked = True
         await self.page.mouse.down(button=_BUTTONS[button], click_count=click_count)  # type: ignore[arg-type]
 
     async def mouse_up(self, x: float, y: float, button: int, click_count: int) -> None:
+        self._poked = True
         await self.page.mouse.up(button=_BUTTONS[button], click_count=click_count)  # type: ignore[arg-type]
 
     async def wheel(self, x: float, y: float, dxs: list[float], dys: list[float]) -> None:
+        self._poked = True
         mouse = self.page.mouse
         await mouse.move(x, y)
         # Pipelined like moves (each awaited notch costs ~50 ms); the compositor applies them in order,
@@ -222,6 +236,7 @@ class PlaywrightDriver:
     async def key_down(self, key: str, code: str) -> None:
         # By physical code, so ShiftRight stays ShiftRight; Playwright derives the key from the code and
         # the held Shift, as the keyboard layout does.
+        self._poked = True
         if code:
             await self.page.keyboard.down(code)
         else:
@@ -229,10 +244,12 @@ class PlaywrightDriver:
             await self.page.keyboard.insert_text(key)
 
     async def key_up(self, key: str, code: str) -> None:
+        self._poked = True
         if code:
             await self.page.keyboard.up(code)
 
     async def select_option(self, target: Target, option: str, timeout_ms: float) -> None:
+        self._poked = True
         loc = chosen(self.page, target)
         try:
             await loc.select_option(label=option, timeout=timeout_ms)
@@ -240,6 +257,7 @@ class PlaywrightDriver:
             await loc.select_option(value=option, timeout=timeout_ms)
 
     async def set_files(self, target: Target, name: str, mime: str, data: bytes, timeout_ms: float) -> None:
+        self._poked = True
         await chosen(self.page, target).set_input_files(
             files=[{"name": name, "mimeType": mime, "buffer": data}], timeout=timeout_ms)
 
