@@ -7,7 +7,11 @@ its batch in its own Chromium with the ordinary worker (:func:`synthgen.runner.w
 the bundled apps itself on its node, and writes to the destination: directly into a local folder (or a
 shared mount), or staged locally and published file by file to any filesystem pyarrow supports
 (``s3://``, ``gs://``, ...), each session's sessions row last (:class:`synthgen.sinks.fs.Destination`).
-A task re-run by Ray (a node died) skips the sessions its first run already wrote.
+A task re-run by Ray (a node died) skips the sessions its first run already wrote. A local destination
+is locked for the run and cleared of an interrupted run's leftovers first, as the local engine does
+(:class:`synthgen.runner.faults.DatasetLock`, :func:`synthgen.runner.faults.repair_dataset`); on object
+stores there are no locks, and a re-run simply rewrites, under the same names, any session whose
+sessions row is missing.
 
 Ray is imported only here, only when this engine runs.
 
@@ -36,6 +40,7 @@ from synthgen.browser.launch import BUNDLED_HOST
 from synthgen.errors import ConfigError, SynthgenError
 from synthgen.persona.population import sample_personas
 from synthgen.runner.engine import Tally
+from synthgen.runner.faults import DatasetLock, repair_dataset
 from synthgen.runner.local import GenerateConfig, RunSummary, _base_urls
 from synthgen.runner.manifest import MANIFEST_NAME, write_manifest
 from synthgen.runner.plan import plan_sessions
@@ -43,6 +48,7 @@ from synthgen.runner.worker import SessionSummary, WorkerConfig, run_specs
 from synthgen.scenario.loader import load_scenarios
 from synthgen.schema import Manifest, ManifestFile
 from synthgen.session import SessionSpec
+from synthgen.sinks.files import ensure_dir
 from synthgen.sinks.fs import Destination, remove_tree
 from synthgen.sinks.parquet import write_personas
 
@@ -233,6 +239,19 @@ def generate_ray(cfg: GenerateConfig, opts: RayOptions = RayOptions(),
                           f"scenario names must be unique in a job; repeated: {', '.join(dup)}")
     personas = sample_personas(cfg.personas, seed=cfg.seed)
     dest = Destination.from_uri(cfg.out if isinstance(cfg.out, str) else str(cfg.out))
+    with ExitStack() as run_lock:
+        if dest.is_local:
+            local = ensure_dir(dest.local_path)
+            run_lock.enter_context(DatasetLock(local))
+            repair_dataset(local)
+        return _generate_locked(cfg, opts, scenarios, personas, dest, t0, on_progress, command)
+
+
+def _generate_locked(cfg: GenerateConfig, opts: RayOptions, scenarios: list[Any], personas: list[Any],
+                     dest: Destination, t0: float,
+                     on_progress: Callable[[int, int, SessionSummary | None], None] | None,
+                     command: str | None) -> RunSummary:
+    ray = import_ray()
     with ExitStack() as stack:
         # Checks that every app answers here; the tasks serve the bundled apps themselves.
         urls, _port = _base_urls(scenarios, cfg, stack)

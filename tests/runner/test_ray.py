@@ -48,3 +48,31 @@ def test_ray_engine_writes_the_local_engines_events(local_ray: None, tmp_path: P
     again = generate_ray(_cfg(tmp_path / "ray"), RayOptions())
     assert (again.sessions_skipped, again.sessions_run, again.ok) == (3, 1, 4)
     assert events_bytes(tmp_path / "ray") == events_bytes(tmp_path / "local")
+
+
+def test_ray_engine_locks_a_local_dataset_and_clears_leftovers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from synthgen.errors import OutputError
+    from synthgen.runner import ray_engine
+    from synthgen.runner.faults import DatasetLock
+    from synthgen.runner.ray_engine import RayOptions, generate_ray
+
+    out = tmp_path / "ray"
+    (out / "events").mkdir(parents=True)
+    leftover = out / "events" / ".webmail-compose-send-s23-00000.parquet.tmp-99"
+    leftover.write_bytes(b"half")
+    orphan = out / "events" / "webmail-compose-send-s23-00000.parquet"  # no sessions row: incomplete
+    orphan.write_bytes(b"half")
+    with DatasetLock(out):  # another run is writing there
+        with pytest.raises(OutputError, match="another synthgen run"):
+            generate_ray(_cfg(out), RayOptions())
+    assert leftover.exists()  # nothing touched while locked
+
+    def no_cluster(*_a: object) -> bool:
+        raise OutputError("no cluster in this test")
+
+    # Lock taken and leftovers cleared before Ray is contacted (here: a cluster that cannot be joined).
+    monkeypatch.setattr(ray_engine, "_connect", no_cluster)
+    with pytest.raises(OutputError, match="no cluster"):
+        generate_ray(_cfg(out), RayOptions())
+    assert not leftover.exists() and not orphan.exists()
+    DatasetLock(out).acquire().release()  # the failed run let go of the lock
