@@ -41,6 +41,8 @@ from synthgen.uploads import make_upload
 __all__ = ["SessionSpec", "SessionOptions", "SessionResult", "Frame", "run_session", "session_start_time"]
 
 _BUTTON_NUM = {"left": 0, "middle": 1, "right": 2}
+_REAIMS = 2  # corrective re-aims before a press when the pointer is not on the target
+_REAIM_MEDIAN_MS = 250.0  # noticing the miss and reacting (a visual reaction time)
 
 
 @dataclass(frozen=True)
@@ -201,8 +203,25 @@ class _Session:
     async def _click_target(self, step: S.StepBase, target: S.Target, *, button: int = 0, clicks: int = 1) -> Located:
         loc = await self._reach(step, target)
         at = await self._move_to(loc.box, target=loc.description)
+        for _ in range(_REAIMS):
+            if await self.driver.hits(target, at[0], at[1], self._timeout(step)):
+                break
+            # The pointer is not on the target: it moved after it was measured (a late re-render), the
+            # aim point sat on its very edge, or something the path opened (a hover menu) covers it. A
+            # person notices before pressing and corrects; so does the persona, after a short reaction.
+            self._pause(timing.think_ms(self.rng, _REAIM_MEDIAN_MS, 0.3))
+            loc = await self._reach(step, target)
+            at = await self._move_to(loc.box, target=loc.description)
         await self._press(at, button=button, clicks=clicks, target=loc.description)
         return loc
+
+    def _pause(self, ms: float) -> None:
+        """Hold the pointer still for ``ms`` of synthetic time (recorded idle drift, nothing sent)."""
+        idle = mouse.plan_idle(self.rng, self.motor.mouse, self.cursor, self.clock, ms, self.viewport)
+        self.log.moves(idle)
+        if len(idle):
+            self.cursor = (float(idle.x[-1]), float(idle.y[-1]))
+        self.clock += ms
 
     async def _keys(self, actions: list[KeyAction], *, target: str | None) -> None:
         if not actions:
@@ -243,13 +262,8 @@ class _Session:
         await self._action_done()
 
     def _think(self, dist: S.ThinkDist) -> None:
-        dur = timing.think_ms(self.rng, dist.median_ms, dist.sigma)
-        idle = mouse.plan_idle(self.rng, self.motor.mouse, self.cursor, self.clock, dur, self.viewport)
         # Idle drift is recorded but not sent: a few px of drift changes no hover state.
-        self.log.moves(idle)
-        if len(idle):
-            self.cursor = (float(idle.x[-1]), float(idle.y[-1]))
-        self.clock += dur
+        self._pause(timing.think_ms(self.rng, dist.median_ms, dist.sigma))
 
     async def _capture(self, reason: str, name: str | None = None) -> None:
         path, data = await self.observe.shoot(index=len(self.frames), clock=self.clock, reason=reason, name=name)

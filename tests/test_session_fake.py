@@ -120,3 +120,37 @@ def test_failed_wait_for_names_the_text(tmp_path) -> None:
     res, _ = _run(tmp_path, texts=frozenset())
     assert res.row["failed_step"] == "16"
     assert "'Done' did not appear" in res.row["error"]
+
+
+REAIM_YAML = """
+name: fake-reaim
+base_url: http://app.test/
+steps:
+  - goto: /start
+  - click: "text=Menu"
+"""
+
+
+def _run_reaim(tmp_path, covered: int):
+    path = tmp_path / "r.yaml"
+    path.write_text(REAIM_YAML)
+    sc = load_scenario(path)
+    d = FakeDriver(boxes={"text=Menu": Box(100, 100, 80, 30)}, covered={"text=Menu": covered})
+    spec = SessionSpec(0, "r0", 3, sc, sample_personas(1, seed=3)[0], "http://app.test/")
+    return asyncio.run(run_session(spec, d, SessionOptions())), d
+
+
+def test_a_press_waits_for_the_pointer_to_be_on_its_target(tmp_path) -> None:
+    clean, d0 = _run_reaim(tmp_path, covered=0)
+    missed, d1 = _run_reaim(tmp_path, covered=1)
+    assert clean.ok and missed.ok
+    assert [c for c in d0.calls if c[0] == "hit"] == [("hit", "text=Menu", True)]
+    # One failed hit test: a reaction pause, a corrective move, a second test, then the press.
+    hits = [c for c in d1.calls if c[0] == "hit"]
+    assert hits == [("hit", "text=Menu", False), ("hit", "text=Menu", True)]
+    kinds = [c[0] for c in d1.calls]
+    assert kinds.index("down") > max(i for i, k in enumerate(kinds) if k == "hit")
+    assert missed.row["duration_ms"] > clean.row["duration_ms"] + 100  # the re-aim takes human time
+    # Still covered after every re-aim: the press goes ahead (the app decides what that click does).
+    stuck, d2 = _run_reaim(tmp_path, covered=9)
+    assert stuck.ok and sum(c[0] == "hit" for c in d2.calls) == 2 and ("down", 0, 1) in d2.calls

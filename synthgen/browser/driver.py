@@ -36,6 +36,8 @@ class Driver(Protocol):
     async def settle(self) -> None:
         """Return once input already sent has been handled and any navigation it started has committed."""
     async def locate(self, target: Target, timeout_ms: float) -> Located: ...
+    async def hits(self, target: Target, x: float, y: float, timeout_ms: float) -> bool:
+        """Whether a press at (x, y) would land on the target (it, or an element inside it, is on top)."""
     async def move(self, xs: list[float], ys: list[float]) -> None:
         """Send pointer moves pipelined; the last one is awaited."""
     async def mouse_down(self, x: float, y: float, button: int, click_count: int) -> None: ...

@@ -31,6 +31,7 @@ class FakeDriver:
     calls: list[tuple] = field(default_factory=list)
     checked: dict[str, bool] = field(default_factory=dict)
     scroll_y: float = 0.0
+    covered: dict[str, int] = field(default_factory=dict)  # target -> hit tests it fails (something on top)
 
     async def goto(self, url: str, timeout_ms: float) -> None:
         self.calls.append(("goto", url))
@@ -48,6 +49,16 @@ class FakeDriver:
             raise PlaywrightTimeout(f"no element for {key}")
         b = self.boxes[key]
         return Located(Box(b.x, b.y - self.scroll_y, b.width, b.height), key)
+
+    async def hits(self, target: Target, x: float, y: float, timeout_ms: float) -> bool:
+        key = target.describe()
+        b = (await self.locate(target, timeout_ms)).box
+        inside = b.x <= x <= b.x + b.width and b.y <= y <= b.y + b.height
+        if self.covered.get(key, 0) > 0:
+            self.covered[key] -= 1
+            inside = False
+        self.calls.append(("hit", key, inside))
+        return inside
 
     async def move(self, xs: list[float], ys: list[float]) -> None:
         self.calls.append(("move", len(xs), xs[-1] if xs else None, ys[-1] if ys else None))

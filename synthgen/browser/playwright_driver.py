@@ -20,7 +20,7 @@ from synthgen.browser.locate import chosen
 from synthgen.motor.types import Box
 from synthgen.scenario.steps import Target
 
-__all__ = ["PlaywrightDriver", "DESCRIBE_JS", "LOCATE_JS", "SCROLL_SETTLED_JS", "LEAVING_JS"]
+__all__ = ["PlaywrightDriver", "DESCRIBE_JS", "LOCATE_JS", "HIT_JS", "SCROLL_SETTLED_JS", "LEAVING_JS"]
 
 _BUTTONS = {0: "left", 1: "middle", 2: "right"}
 
@@ -66,6 +66,18 @@ async el => {
   return {box, desc: (%s)(el), svg: el.namespaceURI === 'http://www.w3.org/2000/svg'};
 }
 """ % DESCRIBE_JS.strip()
+
+# Hit test before a press: the topmost element at the point is the target or inside it. A label's
+# control counts as hit through its label (a click on the label reaches the control).
+HIT_JS = """
+(el, [x, y]) => {
+  const top = document.elementFromPoint(x, y);
+  if (!top) return false;
+  if (el === top || el.contains(top)) return true;
+  const label = top.closest && top.closest('label');
+  return !!label && label.control === el;
+}
+"""
 
 # Resolves once no element has scrolled for 3 frames (at most ~2 s): the wheel events acknowledged so far
 # have reached the main thread, so boxes measured next are where the scroll ended. Without it the last
@@ -202,6 +214,14 @@ class PlaywrightDriver:
                 x, y, w, h = bb["x"], bb["y"], bb["width"], bb["height"]
             return Located(Box(x, y, w, h), found["desc"])
         raise PlaywrightTimeout(f"{target.describe()} has no box (it keeps leaving the page)")
+
+    async def hits(self, target: Target, x: float, y: float, timeout_ms: float) -> bool:
+        try:
+            return bool(await chosen(self.page, target).evaluate(HIT_JS, [x, y], timeout=timeout_ms))
+        except PlaywrightError as exc:
+            if "destroyed" in str(exc) or "navigat" in str(exc).lower():
+                return True  # the page is changing under the pointer: press as planned, as before
+            raise
 
     async def move(self, xs: list[float], ys: list[float]) -> None:
         if not xs:
