@@ -62,6 +62,8 @@ SPACE: dict[str, tuple[float, float, bool]] = {
     "tremor_px": (0.1, 4.0, True),
     "jitter_px": (0.05, 2.0, True),
     "preclick_pause_ms": (15.0, 250.0, True),
+    "slip_prob": (0.02, 0.4, True),
+    "slip_release": (0.0, 1.0, False),
     "report_ms": (1.0, 16.0, True),
     "frame_jitter_ms": (0.05, 1.5, True),
 }
@@ -115,13 +117,14 @@ def score(values: dict[str, float], *, sim_seed: int = 1, ks_weight: float = 0.5
     from scipy import stats
 
     from synthgen.fidelity.discriminator import discriminate
-    from synthgen.fidelity.moves import DISCRIMINATOR_FEATURES, move_features, segment_moves
+    from synthgen.fidelity.moves import DISCRIMINATOR_FEATURES, freihaut_recording, move_features, segment_moves
     from synthgen.fidelity.simulate import simulate_point_click
 
     real = _real_moves()
     base = MotorProfile(mouse=MouseParams(**{**MouseParams().model_dump(), **values}))
     sim = simulate_point_click(seed=sim_seed, base=base)
-    synth = move_features(segment_moves(sim.events, widths=sim.widths, click_time="up"))
+    events, widths = freihaut_recording(sim.events, sim.widths)  # as evaluate() compares them
+    synth = move_features(segment_moves(events, widths=widths, click_time="up"))
     if len(synth) < 0.8 * len(real):  # moves lost to long pauses or misses: not like the task at all
         return 2.0, 1.0, 1.0
     ks = float(np.mean([stats.ks_2samp(real[f].dropna(), synth[f].dropna()).statistic

@@ -22,7 +22,7 @@ from scipy import stats
 from synthgen.errors import ConfigError
 from synthgen.fidelity import metrics as M
 from synthgen.fidelity.discriminator import DiscriminatorResult, discriminate
-from synthgen.fidelity.moves import Move, move_features, segment_moves
+from synthgen.fidelity.moves import Move, freihaut_recording, move_features, segment_moves
 from synthgen.fidelity.readers import read_balabit, read_freihaut
 
 __all__ = ["PUBLISHED_TYPING", "REFERENCES", "Evaluation", "evaluate", "typing_summary"]
@@ -150,8 +150,14 @@ def evaluate(synth_events: pd.DataFrame | None = None, *, reference: str = "frei
         fitts_width = "unit"
         notes.append("Balabit was recorded over remote desktop at ~100 ms batches: interval features differ by design")
 
+    synth_pointing = synth_events
+    if reference == "freihaut":
+        # Both sides as the Freihaut recorder logs them (no button state, clicks at the release); the
+        # real frames pass unchanged, the synthetic ones keep a slip during a press in the move.
+        real_pointing, _ = freihaut_recording(real_pointing)
+        synth_pointing, widths = freihaut_recording(synth_events, widths)
     rp = segment_moves(real_pointing, **seg)
-    sp = segment_moves(synth_events, widths=widths, **seg)
+    sp = segment_moves(synth_pointing, widths=widths, **seg)
     rm, sm = move_features(rp), move_features(sp)
     if len(sm) < 10:
         raise ConfigError("synth_events", f"{len(sm)} moves", "too few click-to-click moves over 50 px to compare")

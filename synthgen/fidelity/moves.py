@@ -33,6 +33,7 @@ __all__ = [
     "MOVE_FEATURES",
     "DISCRIMINATOR_FEATURES",
     "pointer_samples",
+    "freihaut_recording",
     "segment_moves",
     "move_features",
     "speed_profile",
@@ -107,6 +108,48 @@ def pointer_samples(t: np.ndarray, x: np.ndarray, y: np.ndarray, *, time_resolut
     py = np.concatenate([[np.nan if start is None else np.round(start[1] / px_resolution) * px_resolution], yq[:-1]])
     changed = (xq != px) | (yq != py)
     return tq[changed], xq[changed], yq[changed]
+
+
+def freihaut_recording(events: pd.DataFrame, widths: Mapping[tuple[str, int], float] | None = None
+                       ) -> tuple[pd.DataFrame, dict[tuple[str, int], float]]:
+    """An events frame as the Freihaut & Goritz recorder would have logged it, and ``widths`` re-keyed.
+
+    That recorder logs pointer positions without button state and each click as one instant, the DOM
+    ``click`` (at the release); :func:`~synthgen.fidelity.readers.read_freihaut` turns a click back into
+    a press and release at that instant. So here every ``mousedown`` moves to its release (time and
+    point) and ``mousemove`` rows lose their button state: a pointer shift during a press then counts
+    as part of the move, as it does in the real recordings. Real Freihaut frames pass unchanged.
+
+    >>> ev = pd.DataFrame({"session_id": "s", "seq": range(4), "t_ms": [0., 100., 180., 200.],
+    ...     "type": ["mousemove", "mousedown", "mousemove", "mouseup"], "x": [0., 10., 11., 11.],
+    ...     "y": [0.] * 4, "buttons": [0, 1, 1, 0]})
+    >>> rec, w = freihaut_recording(ev, {("s", 1): 30.0})
+    >>> rec.type.tolist(), rec.t_ms.tolist()[2], w
+    (['mousemove', 'mousemove', 'mousedown', 'mouseup'], 200.0, {('s', 2): 30.0})
+    """
+    ev = events.sort_values(["session_id", "seq"], kind="mergesort").reset_index(drop=True)
+    typ = ev["type"].to_numpy(dtype=object)
+    sid = ev["session_id"].to_numpy(dtype=object)
+    key = ev["seq"].to_numpy(dtype=float).copy()
+    downs, ups = np.flatnonzero(typ == "mousedown"), np.flatnonzero(typ == "mouseup")
+    if len(downs) and len(ups):
+        j = np.searchsorted(ups, downs)
+        u = ups[np.minimum(j, len(ups) - 1)]
+        ok = (j < len(ups)) & (sid[u] == sid[downs])
+        d, u = downs[ok], u[ok]
+        key[d] = key[u] - 0.5  # just before its release, after anything logged during the press
+        for col in ("t_ms", "x", "y"):
+            v = ev[col].to_numpy(dtype=float, na_value=np.nan).copy()
+            v[d] = v[u]
+            ev[col] = v
+    ev.loc[typ == "mousemove", "buttons"] = 0
+    old = ev["seq"].to_numpy()
+    order = np.lexsort((key, pd.factorize(sid)[0]))
+    ev = ev.iloc[order].reset_index(drop=True)
+    ev["seq"] = ev.groupby("session_id", sort=False).cumcount()
+    new_of = {(str(a), int(b)): int(c) for a, b, c in zip(ev["session_id"], old[order], ev["seq"])}
+    w = {(str(k[0]), new_of.get((str(k[0]), int(k[1])), int(k[1]))): float(v) for k, v in dict(widths or {}).items()}
+    return ev, w
 
 
 def _session_arrays(events: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:

@@ -135,12 +135,15 @@ class _Rows:
     def click(self, a) -> None:
         mask = {0: 1, 1: 4, 2: 2}.get(a.button, 0)
         self.rows.append({"t_ms": a.t_down, "type": "mousedown", "x": a.x, "y": a.y, "button": a.button, "buttons": mask})
-        self.rows.append({"t_ms": a.t_up, "type": "mouseup", "x": a.x, "y": a.y, "button": a.button, "buttons": 0})
+        if a.slip is not None:  # the pointer shifted during the press: a mousemove with the button held
+            self.rows.append({"t_ms": a.slip[0], "type": "mousemove", "x": a.slip[1], "y": a.slip[2], "buttons": mask})
+        ux, uy = a.release
+        self.rows.append({"t_ms": a.t_up, "type": "mouseup", "x": ux, "y": uy, "button": a.button, "buttons": 0})
         kind = "click" if a.button == 0 else ("contextmenu" if a.button == 2 else None)
         if kind:
-            self.rows.append({"t_ms": a.t_up, "type": kind, "x": a.x, "y": a.y, "button": a.button, "buttons": 0})
+            self.rows.append({"t_ms": a.t_up, "type": kind, "x": ux, "y": uy, "button": a.button, "buttons": 0})
         if a.button == 0 and getattr(a, "click_count", 1) == 2:
-            self.rows.append({"t_ms": a.t_up, "type": "dblclick", "x": a.x, "y": a.y, "button": 0, "buttons": 0})
+            self.rows.append({"t_ms": a.t_up, "type": "dblclick", "x": ux, "y": uy, "button": 0, "buttons": 0})
 
     def key(self, k) -> None:
         self.rows.append({"t_ms": k.t_down, "type": "keydown", "key": k.key, "code": k.code,
@@ -207,11 +210,11 @@ def simulate_point_click(n_personas: int = 26, *, conditions: Sequence[str] = ("
             sid = f"sim/pointclick/p{pi:03d}/{cond}"
             rows = _Rows(sid)
             # Pointer rests on the centre; the first click starts the task (as in the real sessions).
-            first = plan_click(rng, mp, (cx, cy), 0.0)
+            first = plan_click(rng, mp, (cx, cy), 0.0, viewport=layout.viewport)
             t_shift = first[0].t_down
             for a in first:
                 rows.click(a)
-            pos = (cx, cy)
+            pos = first[-1].release
             t = first[-1].t_up
             for k in layout.order[1:]:
                 tx, ty = (cx, cy) if k < 0 else (cx + layout.targets[k][0], cy + layout.targets[k][1])
@@ -221,11 +224,11 @@ def simulate_point_click(n_personas: int = 26, *, conditions: Sequence[str] = ("
                     path, end = plan_move(rng, mp, pos, box, t0, layout.viewport)
                     rows.moves(path.t_ms, path.x, path.y)
                     t_end = path.end_ms if len(path) else t0
-                    acts = plan_click(rng, mp, end, t_end)
+                    acts = plan_click(rng, mp, end, t_end, viewport=layout.viewport)
                     for a in acts:
                         rows.click(a)
-                    pos, t = end, acts[-1].t_up
-                    if np.hypot(end[0] - tx, end[1] - ty) <= r:
+                    pos, t = acts[-1].release, acts[-1].t_up
+                    if np.hypot(end[0] - tx, end[1] - ty) <= r:  # hit-tested at the press
                         break
             df = rows.frame()
             df["t_ms"] = df["t_ms"] - t_shift  # session clock starts at the first press, like the reference

@@ -9,20 +9,26 @@ The movement model, in the order a real reach unfolds:
   optional 1-2 px *twitch* as the hand takes the mouse, then a brief pause; an optional slow
   *pre-movement* (a first guess of the direction); the *primary* ballistic stroke, which usually
   undershoots a little, misses a little sideways, and on hard moves sometimes overshoots; then 0-4
-  *corrective submovements*, each at least as long as Fitts's law asks for its own residual, starting
-  in the previous stroke's tail or after a short stop. Each stroke's speed is a log-normal pulse cut
-  at a finite speed (static friction), and each follows a circular arc whose bend varies per person
-  (a preferred bulge side) and per move. Positions are closed-form, so a batch of moves is one set
-  of array operations.
-* The drive is not perfectly smooth: a small **time warp** makes speed fluctuate around the plan, and
-  **speed-dependent noise** (none when still) wobbles the path.
+  brisk *corrective submovements*, each as long as Fitts's law asks for its own residual at a
+  few-pixel precision, starting in the previous stroke's tail or after a near-stop (the spare
+  movement time goes into those stops: intermittent visual control). Each stroke's speed is a
+  log-normal pulse cut at a finite speed (static friction), and each follows a circular arc whose
+  bend varies per person (a preferred bulge side) and per move. Positions are closed-form, so a
+  batch of moves is one set of array operations.
+* **Inside the viewport by construction**: landing points stay inside, and a stroke whose bow would
+  leave the viewport bends inwards or straightens (:func:`_fit_inside`); nothing is clamped onto
+  the edge, where a path would brush hover menus.
+* The drive is not perfectly smooth: a small **time warp** makes speed fluctuate around the plan,
+  **speed-dependent noise** (none when still) wobbles the path, and fast strokes **jitter** from
+  frame to frame; the noise fades near the viewport edges.
 * Samples fall on the **display frames** (a global ~16.7 ms vsync grid with sub-ms jitter) and show
   the mouse's last **USB report**; positions are whole CSS px as on a 1x display; a frame whose
   position did not change emits nothing (no ``mousemove`` for a still pointer), and the first event
   after a stillness sometimes comes part of a frame early, as Chromium dispatches it at once.
+* A click sometimes **slips** a pixel during the press, mostly as the button comes up.
 
 Calibrated on the Freihaut & Göritz (2021) browser point-click task and the Balabit data set (see
-``shared/reference/README.md``).
+``shared/reference/README.md``; ``benchmarks/calibrate_mouse.py`` fits the parameter medians).
 
 >>> rng = np.random.default_rng(0)
 >>> path, end = plan_move(rng, MouseParams(), (100.0, 100.0), Box(400, 300, 40, 20), 0.0, (1280, 720))
@@ -526,8 +532,11 @@ def _press_ms(rng: np.random.Generator, p: MouseParams) -> float:
 
 
 def plan_click(rng: np.random.Generator, p: MouseParams, at: tuple[float, float], t0_ms: float, *,
-               button: int = 0, clicks: int = 1) -> list[ButtonAction]:
+               button: int = 0, clicks: int = 1, viewport: tuple[int, int] | None = None) -> list[ButtonAction]:
     """Press(es) and release(s) at ``at`` after a short still pause (``clicks=2`` for a double click).
+
+    A single click sometimes slips a pixel during the press (``ButtonAction.slip``; kept inside
+    ``viewport`` when given); the pointer then rests at ``ButtonAction.release``.
 
     >>> acts = plan_click(np.random.default_rng(4), MouseParams(), (10.0, 10.0), 0.0, clicks=2)
     >>> [a.click_count for a in acts], acts[0].t_up < acts[1].t_down
@@ -551,8 +560,30 @@ def plan_click(rng: np.random.Generator, p: MouseParams, at: tuple[float, float]
         if clicks > 1:
             # Presses of a multi-click are brisk: the whole gesture fits the OS double-click time (500 ms).
             press = min(press, 200.0)
-        out.append(ButtonAction(t_down=t, t_up=t + press, x=x, y=y, button=button, click_count=min(k + 1, 3)))
+        slip = _slip(rng, p, t, press, x, y, viewport) if clicks == 1 else None
+        out.append(ButtonAction(t_down=t, t_up=t + press, x=x, y=y, button=button, click_count=min(k + 1, 3),
+                                slip=slip))
     return out
+
+
+def _slip(rng: np.random.Generator, p: MouseParams, t_down: float, press: float, x: float, y: float,
+          viewport: tuple[int, int] | None) -> tuple[float, float, float] | None:
+    """A one-pixel shift of the pointer during a press, or None.
+
+    Pressing and lifting a finger moves the mouse a little: in the Freihaut recordings about one
+    click in eight has a position change during the press, most of them as the button comes up.
+    """
+    u = rng.random(4)
+    if u[0] >= p.slip_prob:
+        return None
+    lead = 0.2 + 1.0 * u[1] if u[2] < p.slip_release else (0.1 + 0.8 * u[1]) * press
+    ang = math.floor(u[3] * 8.0) * (math.pi / 4.0)  # one of the 8 neighbouring pixels
+    dx, dy = round(math.cos(ang)), round(math.sin(ang))
+    # Never off the page: at an edge the hand slips the other way.
+    vw, vh = viewport if viewport is not None else (math.inf, math.inf)
+    dx = -dx if not 0.0 <= x + dx <= vw - 1.0 else dx
+    dy = -dy if not 0.0 <= y + dy <= vh - 1.0 else dy
+    return (t_down + press - min(lead, press - 1.0), x + dx, y + dy)
 
 
 def plan_drag(rng: np.random.Generator, p: MouseParams, start: tuple[float, float], target: Box, t0_ms: float,

@@ -54,7 +54,12 @@ class MousePath:
 class ButtonAction:
     """One press and release of a mouse button at a point (``button``: 0 left, 1 middle, 2 right).
 
-    ``click_count`` is 2 for the second press of a double click (the DOM ``detail``).
+    ``click_count`` is 2 for the second press of a double click (the DOM ``detail``). ``slip`` is
+    ``(t, x, y)`` when the pointer shifts during the press (a ``mousemove`` with the button held);
+    the release then happens at ``release``.
+
+    >>> ButtonAction(0.0, 100.0, 5.0, 5.0, slip=(99.5, 6.0, 5.0)).release
+    (6.0, 5.0)
     """
 
     t_down: float
@@ -63,6 +68,12 @@ class ButtonAction:
     y: float
     button: int = 0
     click_count: int = 1
+    slip: tuple[float, float, float] | None = None
+
+    @property
+    def release(self) -> tuple[float, float]:
+        """Where the button is released: the press point, or where a slip moved the pointer."""
+        return (self.slip[1], self.slip[2]) if self.slip is not None else (self.x, self.y)
 
 
 @dataclass(frozen=True)

@@ -311,3 +311,20 @@ def test_deterministic_byte_for_byte(population: list[MotorProfile]) -> None:
         b = plan_moves_batch(np.random.default_rng(9), prof.mouse, starts, boxes, np.zeros(200), VP)
         for f in ("t_ms", "x", "y", "offsets", "ends"):
             assert getattr(a, f).tobytes() == getattr(b, f).tobytes()
+
+
+def test_click_slip(rng: np.random.Generator) -> None:
+    p = MouseParams(slip_prob=0.2, slip_release=0.6)
+    acts = [plan_click(rng, p, (0.0, 50.0), 0.0, viewport=VP)[0] for _ in range(3000)]
+    slips = [a for a in acts if a.slip is not None]
+    assert 0.17 < len(slips) / len(acts) < 0.23
+    for a in slips:
+        t, x, y = a.slip
+        assert a.t_down < t < a.t_up
+        assert max(abs(x - a.x), abs(y - a.y)) == 1 and x >= 0  # a neighbouring pixel, never off the page
+        assert a.release == (x, y)
+    at_release = np.mean([a.t_up - a.slip[0] < 2.0 for a in slips])
+    assert 0.5 < at_release < 0.7
+    assert all(a.release == (a.x, a.y) for a in acts if a.slip is None)
+    # a double click's presses do not slip (the hand may shift between them instead)
+    assert all(a.slip is None for _ in range(200) for a in plan_click(rng, p, (9.0, 9.0), 0.0, clicks=2))
