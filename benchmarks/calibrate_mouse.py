@@ -8,7 +8,7 @@ marginal in place). The search is a seeded (mu/mu, lambda) evolution strategy wi
 step sizes in a normalised space (log scale for positive, scale-like parameters), so the same
 arguments give the same fit. Evaluations run in ``--workers`` processes.
 
-    python benchmarks/calibrate_mouse.py [--generations 30] [--lam 8] [--seed 0] [--sim-seed 1]
+    python benchmarks/calibrate_mouse.py [--generations 30] [--lam 8] [--seed 0] [--sim-seed 1 [4 ...]]
                                          [--out fit.json] [--start fit.json]
 
 The last line is the best parameter set as JSON; paste it into ``MouseParams`` (params.py says how
@@ -111,9 +111,17 @@ def _real_moves():
     return _REAL
 
 
-def score(values: dict[str, float], *, sim_seed: int = 1, ks_weight: float = 0.5,
+def score(values: dict[str, float], *, sim_seed: int | tuple[int, ...] = 1, ks_weight: float = 0.5,
           n_estimators: int = 60) -> tuple[float, float, float]:
-    """(objective, AUC, mean KS) of the population centred on ``values``; lower is better."""
+    """(objective, AUC, mean KS) of the population centred on ``values``; lower is better.
+
+    Several simulation seeds average the scores: a parameter change also changes every later
+    random draw, so one seed's score is noisy at the level of the differences being searched.
+    """
+    if not isinstance(sim_seed, int):
+        parts = np.array([score(values, sim_seed=s, ks_weight=ks_weight, n_estimators=n_estimators)
+                          for s in sim_seed])
+        return tuple(float(v) for v in parts.mean(0))  # type: ignore[return-value]
     from scipy import stats
 
     from synthgen.fidelity.discriminator import discriminate
@@ -133,7 +141,7 @@ def score(values: dict[str, float], *, sim_seed: int = 1, ks_weight: float = 0.5
     return auc + ks_weight * ks, auc, ks
 
 
-def _score_unit(args: tuple[np.ndarray, int, float]) -> tuple[float, float, float]:
+def _score_unit(args: tuple[np.ndarray, int | tuple[int, ...], float]) -> tuple[float, float, float]:
     import warnings
 
     warnings.filterwarnings("ignore", category=UserWarning)  # sklearn: one core per worker is what we want
@@ -141,7 +149,7 @@ def _score_unit(args: tuple[np.ndarray, int, float]) -> tuple[float, float, floa
     return score(from_unit(z), sim_seed=sim_seed, ks_weight=ks_weight)
 
 
-def search(start: dict[str, float], *, generations: int, lam: int, seed: int, sim_seed: int,
+def search(start: dict[str, float], *, generations: int, lam: int, seed: int, sim_seed: int | tuple[int, ...],
            ks_weight: float, workers: int, step: float = 0.06, log=print,
            on_best=None) -> tuple[dict[str, float], float]:
     """Seeded (mu/mu, lambda) evolution strategy from ``start``; returns the best values and objective.
@@ -184,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--generations", type=int, default=30)
     ap.add_argument("--lam", type=int, default=8, help="candidates per generation")
     ap.add_argument("--seed", type=int, default=0, help="search seed")
-    ap.add_argument("--sim-seed", type=int, default=1, help="simulation seed (the benchmark uses 0)")
+    ap.add_argument("--sim-seed", type=int, nargs="+", default=[1],
+                    help="simulation seed(s), scores averaged (the benchmark uses 0)")
     ap.add_argument("--ks-weight", type=float, default=0.5)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--step", type=float, default=0.06, help="initial step in the unit space")
@@ -195,12 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.start:
         start.update(json.loads(args.start.read_text()))
     t0 = time.perf_counter()
-    best, f = search(start, generations=args.generations, lam=args.lam, seed=args.seed, sim_seed=args.sim_seed,
+    sim_seed = args.sim_seed[0] if len(args.sim_seed) == 1 else tuple(args.sim_seed)
+    best, f = search(start, generations=args.generations, lam=args.lam, seed=args.seed, sim_seed=sim_seed,
                      ks_weight=args.ks_weight, workers=args.workers, step=args.step,
                      log=lambda s: print(s, flush=True),
                      on_best=lambda v, f: args.out and args.out.write_text(json.dumps(v, indent=1)))
     rounded = {k: float(f"{v:.3g}") for k, v in best.items()}
-    obj, auc, ks = score(rounded, sim_seed=args.sim_seed, ks_weight=args.ks_weight)
+    obj, auc, ks = score(rounded, sim_seed=sim_seed, ks_weight=args.ks_weight)
     print(f"best objective {obj:.4f} (AUC {auc:.3f}, KS {ks:.3f}) after {time.perf_counter() - t0:.0f} s")
     if args.out:
         args.out.write_text(json.dumps(rounded, indent=1))

@@ -67,6 +67,9 @@ _MAX_CORR = 4
 # Smallest effective target width (px) in Fitts's law: a pointer hot-spot has some tolerance, and a
 # zero-size box must not give an infinite index of difficulty.
 _MIN_W = 4.0
+# A careless (sloppy) primary stroke: its bend and its duration relative to a normal one.
+_SLOPPY_BOW = 1.8
+_SLOPPY_SPAN = 0.6
 # Aim precision (px) of a corrective submovement, for its Fitts time.
 _CORR_W = 4.0
 _MAX_ID = 10.0
@@ -290,6 +293,9 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     bias = p.curvature * p.curvature_bias * np.sin(ang - p.bulge_angle) * 1.5
     turn = 0.5 * p.curvature * rng.standard_normal((K, n))
     turn[P] = bias + p.curvature * math.sqrt(max(1.0 - p.curvature_bias ** 2, 0.05)) * rng.standard_normal(n)
+    # A careless throw is flung: a faster, more bowed primary (the heavy tail of real moves: peak
+    # speeds past 4,000 px/s, straightness below 0.6, large overshoots, then a long correction).
+    turn[P] = np.where(sloppy, _SLOPPY_BOW * turn[P], turn[P])
     turn = _clip(turn, -2.5, 2.5)
     chords, turn, box_lo, box_hi = _fit_inside(S, E, chords, turn, viewport)
 
@@ -310,7 +316,7 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     span[TW] = np.where(tw, rng.uniform(12.0, 35.0, n), 0.0)
     tw_pause = np.where(tw, lognormal_ms(rng, p.twitch_pause_ms, 0.5, 10.0, 400.0, size=n), 0.0)
     share = np.where(n_corr == 0, 1.0, _clip(p.primary_share * np.exp(0.15 * rng.standard_normal(n)), 0.25, 0.9))
-    span[P] = np.maximum(share * MT, 80.0)
+    span[P] = np.maximum(share * MT * np.where(sloppy, _SLOPPY_SPAN, 1.0), 80.0)
     # A correction starts at this share of the previous stroke's span: below 1 it blends into the
     # previous stroke's tail, above 1 it follows a short stop (intermittent visual control).
     ov = _clip(rng.normal(p.correction_onset, p.correction_onset_sd, (K, n)), 0.35, 2.5)
