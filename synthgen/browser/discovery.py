@@ -1,7 +1,8 @@
 """Find a Chromium to drive: an explicit path, ``$SYNTHGEN_CHROMIUM``, Playwright's own build, the system's.
 
 For headless runs a *headless shell* (Chromium's old headless mode as its own small binary, which
-Playwright also uses by default) is preferred over the full browser. The full browser in headless mode
+Playwright also uses by default) can be preferred over the full browser (``SYNTHGEN_HEADLESS_SHELL=1``;
+see :data:`SHELL_ENV_VAR` for why it is not the default). The full browser in headless mode
 still builds its window UI, and Chromium 156 loads the omnibox popup's WebUI app (~430 requests and a
 renderer) for every page. Measured here on the 6-scenario throughput mix: the shell needs about 40%
 less CPU per session than the full browser.
@@ -22,9 +23,13 @@ from pathlib import Path
 
 from synthgen.errors import BrowserNotFoundError
 
-__all__ = ["find_chromium", "is_headless_shell", "ENV_VAR", "SYSTEM_NAMES", "SHELL_NAMES"]
+__all__ = ["find_chromium", "is_headless_shell", "ENV_VAR", "SHELL_ENV_VAR", "SYSTEM_NAMES", "SHELL_NAMES"]
 
 ENV_VAR = "SYNTHGEN_CHROMIUM"
+#: Opt-in (``=1``) to prefer a headless shell. Not the default yet: with Debian's shell 156, SIGKILLing the
+#: browser mid-run hangs the run in about 1 of 3 tries (the browser-kill fault test), where the full
+#: browser recovers every time; until that is understood the full browser is the safe default.
+SHELL_ENV_VAR = "SYNTHGEN_HEADLESS_SHELL"
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 #: Headless shells: Debian's ``chromium-headless-shell`` package, Chrome for Testing's, Playwright's.
 SHELL_NAMES = ("chromium-headless-shell", "chrome-headless-shell", "headless_shell")
@@ -98,7 +103,8 @@ def find_chromium(explicit: str | None = None, *, headless: bool = True) -> Path
     """The Chromium executable to launch.
 
     Order: ``explicit`` (the ``--chromium`` option), then ``$SYNTHGEN_CHROMIUM``; then, for a headless
-    run, a headless shell (Playwright's, then one on ``PATH``: :data:`SHELL_NAMES`); then a
+    run with ``$SYNTHGEN_HEADLESS_SHELL=1``, a headless shell (Playwright's, then one on ``PATH``:
+    :data:`SHELL_NAMES`); then a
     Playwright-managed browser build, then a system ``chromium``/``chromium-browser``/``google-chrome``
     on ``PATH``. A headed run never picks a shell.
     """
@@ -115,7 +121,7 @@ def find_chromium(explicit: str | None = None, *, headless: bool = True) -> Path
         if _executable(env) or shutil.which(env):
             return _unwrap_shell(Path(shutil.which(env) or env))
         raise BrowserNotFoundError(f"${ENV_VAR}={env}: no such executable; fix or unset the variable")
-    if headless:
+    if headless and os.environ.get(SHELL_ENV_VAR, "") not in ("", "0"):
         shells = _playwright_builds(shell=True)
         if shells:
             return shells[0]
