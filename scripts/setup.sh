@@ -15,7 +15,7 @@ fi
 .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
 
 # A Chromium: keep one that synthgen can already find, else try Playwright's download (the browser and its
-# headless shell), else the OS packages. The headless shell (opt-in: SYNTHGEN_HEADLESS_SHELL=1) needs ~25% less CPU per
+# headless shell), else the OS packages. The headless shell (preferred for headless runs) needs ~25% less CPU per
 # session than the full browser (synthgen/browser/discovery.py), so it is added where it is missing.
 found() { .venv/bin/python -c "from synthgen.browser.discovery import find_chromium; find_chromium()" 2>/dev/null; }
 has_shell() {

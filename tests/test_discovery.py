@@ -47,7 +47,7 @@ def test_playwright_build_preferred_over_system(tmp_path: Path, monkeypatch: pyt
 
 
 def test_headless_prefers_a_shell_headed_never_gets_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(discovery.SHELL_ENV_VAR, "1")
+    monkeypatch.delenv(discovery.SHELL_ENV_VAR, raising=False)
     build = tmp_path / "chromium-1300" / "chrome-linux64"
     build.mkdir(parents=True)
     full = _fake_exe(build / "chrome")
@@ -61,7 +61,7 @@ def test_headless_prefers_a_shell_headed_never_gets_one(tmp_path: Path, monkeypa
 
 
 def test_system_shell_on_path_before_full_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(discovery.SHELL_ENV_VAR, "1")
+    monkeypatch.delenv(discovery.SHELL_ENV_VAR, raising=False)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     full = _fake_exe(bin_dir / "chromium")
@@ -84,7 +84,7 @@ def test_nothing_found_says_how_to_fix(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_launcher_script_of_a_shell_is_unwrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(discovery.SHELL_ENV_VAR, "1")
+    monkeypatch.delenv(discovery.SHELL_ENV_VAR, raising=False)
     # Debian's launcher runs the binary as a child of sh: Playwright would watch sh, not the browser.
     (tmp_path / "lib").mkdir()
     real = _fake_exe(tmp_path / "lib" / "chromium-headless-shell")
@@ -101,14 +101,16 @@ def test_launcher_script_of_a_shell_is_unwrapped(tmp_path: Path, monkeypatch: py
     assert discovery.find_chromium(str(launcher)) == real
 
 
-def test_the_full_browser_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shell_by_default_full_browser_with_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     full = _fake_exe(bin_dir / "chromium")
-    _fake_exe(bin_dir / "chromium-headless-shell")
+    shell = _fake_exe(bin_dir / "chromium-headless-shell")
     monkeypatch.delenv(discovery.ENV_VAR, raising=False)
     monkeypatch.delenv(discovery.SHELL_ENV_VAR, raising=False)
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "none"))
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("PATH", str(bin_dir))
+    assert discovery.find_chromium() == shell
+    monkeypatch.setenv(discovery.SHELL_ENV_VAR, "0")
     assert discovery.find_chromium() == full

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
 from synthgen.browser.launch import bundled_host_rule, launch_chromium
 from synthgen.browser.playwright_driver import PlaywrightDriver
@@ -158,6 +158,71 @@ class _Browsers:
                 pass
 
 
+# Opening a page takes well under a second; a browser that has not opened one in this long never will.
+_OPEN_TIMEOUT_S = 10.0
+_OPEN_TRIES = 3
+
+
+class _NoPage(Exception):
+    """No page could be opened for an attempt; ``browser`` is the one that failed."""
+
+    def __init__(self, reason: str, browser: Browser) -> None:
+        super().__init__(reason)
+        self.browser = browser
+
+
+async def _open_page(browsers: _Browsers, spec: SessionSpec, cfg: WorkerConfig,
+                     recorder: RrwebRecorder | None) -> tuple[Browser, BrowserContext, Page]:
+    """A fresh context and page for one attempt, in a browser that answers.
+
+    Opening is raced against the browser's ``disconnected`` event: a ``new_page`` in flight when the
+    browser process is killed is never answered nor rejected (seen with headless shell 156, in about one
+    kill of three), so waiting on it alone would hang the session. A browser that dies raises
+    :class:`_NoPage` for the caller to record the attempt and retry; one that is alive but opens no page
+    within ``_OPEN_TIMEOUT_S`` is discarded and relaunched, without using up one of the session's attempts.
+    """
+    from playwright.async_api import Error as PlaywrightError
+
+    for _ in range(_OPEN_TRIES):
+        browser = await browsers.get()
+        opened: list[BrowserContext] = []
+
+        async def open_() -> Page:
+            opened.append(await _new_context(browser, spec))
+            page = await opened[0].new_page()
+            if recorder is not None:
+                await recorder.install(page)  # before the first navigation, so every document is recorded
+            return page
+
+        gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        on_gone = lambda _b: gone.done() or gone.set_result(None)  # noqa: E731
+        browser.on("disconnected", on_gone)
+        task = asyncio.ensure_future(open_())
+        try:
+            await asyncio.wait({task, gone}, timeout=min(cfg.hang_timeout_s, _OPEN_TIMEOUT_S),
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            browser.remove_listener("disconnected", on_gone)
+            if not task.done():  # also when this session is cancelled: the opening must not outlive it
+                task.cancel()
+            await asyncio.gather(task, return_exceptions=True)  # and its error is consumed here, not logged
+        if not task.cancelled() and task.exception() is None:
+            return browser, opened[0], task.result()
+        for ctx in opened:
+            try:
+                await asyncio.wait_for(ctx.close(), _CLOSE_TIMEOUT_S)
+            except Exception:
+                pass
+        exc = task.exception() if not task.cancelled() else None
+        if exc is not None and not isinstance(exc, PlaywrightError):
+            raise exc
+        if exc is not None or not browser.is_connected():
+            first = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else "the browser died"
+            raise _NoPage(f"could not open a page: {first}", browser) from exc
+        await browsers.discard(browser)
+    raise _NoPage(f"could not open a page: the browser did not open one in {_OPEN_TRIES} launches", browser)
+
+
 class _DeadDriver:
     """Stands in for a page that could not be opened: every call fails with the reason."""
 
@@ -175,27 +240,14 @@ class _DeadDriver:
 
 async def _attempt(browsers: _Browsers, spec: SessionSpec, cfg: WorkerConfig) -> tuple[SessionResult, Fault | None]:
     """One attempt at a session: its result, and the retryable fault behind a failure (if any)."""
-    from playwright.async_api import Error as PlaywrightError
-
     vp = (spec.scenario.viewport.width, spec.scenario.viewport.height)
-    browser = await browsers.get()
-    ctx: BrowserContext | None = None
+    recorder = RrwebRecorder() if cfg.options.record_rrweb else None
     try:
-        ctx = await _new_context(browser, spec)
-        page = await ctx.new_page()
-        recorder = RrwebRecorder() if cfg.options.record_rrweb else None
-        if recorder is not None:
-            await recorder.install(page)  # before the first navigation, so every document is recorded
-    except PlaywrightError as exc:
-        if ctx is not None:
-            try:
-                await asyncio.wait_for(ctx.close(), _CLOSE_TIMEOUT_S)
-            except Exception:
-                pass
+        browser, ctx, page = await _open_page(browsers, spec, cfg, recorder)
+    except _NoPage as exc:
         # The browser died between sessions: record the attempt through the normal path, then retry.
-        reason = f"could not open a page: {str(exc).strip().splitlines()[0] if str(exc).strip() else exc}"
-        result = await run_session(spec, _DeadDriver(reason, vp), cfg.options)  # type: ignore[arg-type]
-        return result, classify(browser_connected=browser.is_connected()) or Fault.BROWSER_CRASH
+        result = await run_session(spec, _DeadDriver(str(exc), vp), cfg.options)  # type: ignore[arg-type]
+        return result, classify(browser_connected=exc.browser.is_connected()) or Fault.BROWSER_CRASH
     watch = PageWatch()
     watch.attach(ctx, page)
     driver = WatchdogDriver(PlaywrightDriver(page, vp), cfg.hang_timeout_s)
