@@ -114,3 +114,13 @@ def test_shell_by_default_full_browser_with_zero(tmp_path: Path, monkeypatch: py
     assert discovery.find_chromium() == shell
     monkeypatch.setenv(discovery.SHELL_ENV_VAR, "0")
     assert discovery.find_chromium() == full
+
+
+def test_extra_flags_from_the_environment_come_last(monkeypatch: pytest.MonkeyPatch) -> None:
+    from synthgen.browser.launch import ARGS_ENV_VAR, chromium_args
+
+    monkeypatch.setenv(ARGS_ENV_VAR, "--js-flags='--lite-mode --max-lazy' --mute-audio")
+    args = chromium_args(Path("/usr/bin/chromium-headless-shell"), ("--host-resolver-rules=x",))
+    assert args[-3:] == ["--host-resolver-rules=x", "--js-flags=--lite-mode --max-lazy", "--mute-audio"]
+    monkeypatch.delenv(ARGS_ENV_VAR)
+    assert chromium_args(Path("/usr/bin/chromium-headless-shell"))[-1] != "--mute-audio"

@@ -6,6 +6,8 @@ True
 
 from __future__ import annotations
 
+import os
+import shlex
 from pathlib import Path
 
 from playwright.async_api import Browser, Playwright
@@ -13,7 +15,7 @@ from playwright.async_api import Browser, Playwright
 from synthgen.browser.discovery import find_chromium, is_headless_shell
 from synthgen.errors import BrowserNotFoundError
 
-__all__ = ["CHROMIUM_ARGS", "FULL_BROWSER_DISABLED_FEATURES", "BUNDLED_HOST", "bundled_host_rule", "chromium_args",
+__all__ = ["ARGS_ENV_VAR", "CHROMIUM_ARGS", "FULL_BROWSER_DISABLED_FEATURES", "BUNDLED_HOST", "bundled_host_rule", "chromium_args",
            "launch_chromium"]
 
 #: The bundled apps appear at this origin in the page (and in the events' ``url`` column), whatever free
@@ -58,9 +60,15 @@ FULL_BROWSER_DISABLED_FEATURES: tuple[str, ...] = _PLAYWRIGHT_DISABLED_FEATURES 
 )
 
 
+#: Extra Chromium flags for every launch (shell syntax), after synthgen's own: for experiments and for
+#: machines that need a flag synthgen does not know about. Not part of a run's identity: flags that change
+#: layout (fonts, scale) change the events.
+ARGS_ENV_VAR = "SYNTHGEN_CHROMIUM_ARGS"
+
+
 def chromium_args(path: Path, extra_args: tuple[str, ...] = ()) -> list[str]:
     """The command-line flags for the Chromium at ``path``: :data:`CHROMIUM_ARGS`, the full browser's
-    feature switches unless it is a headless shell, then ``extra_args``.
+    feature switches unless it is a headless shell, ``extra_args``, then ``$SYNTHGEN_CHROMIUM_ARGS``.
 
     >>> "--disable-features" in " ".join(chromium_args(Path("/usr/bin/chromium")))
     True
@@ -70,7 +78,7 @@ def chromium_args(path: Path, extra_args: tuple[str, ...] = ()) -> list[str]:
     args = list(CHROMIUM_ARGS)
     if not is_headless_shell(path):
         args.append("--disable-features=" + ",".join(FULL_BROWSER_DISABLED_FEATURES))
-    return [*args, *extra_args]
+    return [*args, *extra_args, *shlex.split(os.environ.get(ARGS_ENV_VAR, ""))]
 
 
 async def launch_chromium(pw: Playwright, executable: str | None = None, *, headless: bool = True,
