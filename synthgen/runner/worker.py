@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Protocol
 from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
@@ -27,7 +27,7 @@ from synthgen.observe.capture import PageObserver
 from synthgen.observe.outputs import session_sinks
 from synthgen.observe.rrweb import RrwebRecorder
 
-__all__ = ["WorkerConfig", "SessionSummary", "run_specs", "allowed_origin", "origin_key"]
+__all__ = ["WorkerConfig", "SessionSummary", "SpecFeed", "ListFeed", "run_specs", "allowed_origin", "origin_key"]
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
@@ -294,14 +294,36 @@ async def _run_with_retries(browsers: _Browsers, spec: SessionSpec, cfg: WorkerC
     return result, attempts
 
 
-async def run_specs(specs: list[SessionSpec], cfg: WorkerConfig,
+class SpecFeed(Protocol):
+    """Where a worker takes its next session from (``None``: no more).
+
+    >>> import asyncio; feed = ListFeed(["a"]); asyncio.run(feed.next()), asyncio.run(feed.next())
+    ('a', None)
+    """
+
+    async def next(self) -> SessionSpec | None: ...
+
+
+class ListFeed:
+    """A fixed list of sessions, in order."""
+
+    def __init__(self, specs: Iterable[SessionSpec]) -> None:
+        self._it = iter(specs)
+
+    async def next(self) -> SessionSpec | None:
+        return next(self._it, None)
+
+
+async def run_specs(specs: Iterable[SessionSpec] | SpecFeed, cfg: WorkerConfig,
                     on_done: Callable[[SessionSummary], None] | None = None,
                     on_start: Callable[[str], None] | None = None) -> "Tally":
     """Run the sessions ``cfg.concurrency`` at a time in one browser; write each as soon as it ends.
 
-    ``on_start(session_id)`` is called as a session begins (the coordinator learns which sessions a
-    worker was running if the worker process dies).
+    ``specs`` is a list or a :class:`SpecFeed` that hands out sessions as pages free up (the supervisor's
+    work queue). ``on_start(session_id)`` is called as a session begins (the coordinator learns which
+    sessions a worker was running if the worker process dies).
     """
+    feed: SpecFeed = specs if hasattr(specs, "next") else ListFeed(specs)  # type: ignore[arg-type]
     sink = session_sinks(cfg.out, cfg.exports)  # observations, any exports, then the Parquet record (completion marker)
     from synthgen.runner.engine import Tally
 
@@ -309,12 +331,16 @@ async def run_specs(specs: list[SessionSpec], cfg: WorkerConfig,
     async with async_playwright() as pw:
         browsers = _Browsers(pw, cfg)
         await browsers.get()  # fail fast (no Chromium) before any session starts
-        sem = asyncio.Semaphore(max(1, cfg.concurrency))
+        take = asyncio.Lock()  # sessions start in feed order
 
-        async def one(spec: SessionSpec) -> None:
-            async with sem:
-                if on_start:
-                    on_start(spec.session_id)
+        async def page_slot() -> None:
+            while True:
+                async with take:
+                    spec = await feed.next()
+                    if spec is not None and on_start:
+                        on_start(spec.session_id)
+                if spec is None:
+                    return
                 result, attempts = await _run_with_retries(browsers, spec, cfg)
                 sink.write_session(result)
                 s = SessionSummary(spec.session_id, result.row["status"], result.events.num_rows,
@@ -323,7 +349,7 @@ async def run_specs(specs: list[SessionSpec], cfg: WorkerConfig,
                 if on_done:
                     on_done(s)
 
-        tasks = [asyncio.ensure_future(one(s)) for s in specs]
+        tasks = [asyncio.ensure_future(page_slot()) for _ in range(max(1, cfg.concurrency))]
         try:
             # The first error that is not a session's own (the dataset cannot be written) stops the
             # worker: the sessions still running are cancelled, not recorded as failed.
