@@ -134,6 +134,7 @@ class _Session:
         self.viewport = (w, h)
         self.cursor = (float(w) * float(self.rng.uniform(0.3, 0.7)), float(h) * float(self.rng.uniform(0.3, 0.7)))
         self.hand_on_keyboard = False
+        self.approach: tuple[float, float] | None = None  # direction the pointer last moved in (click slips)
         fake = persona_faker(int(faker_ss.generate_state(1)[0]), spec.persona.identity.locale)
         self.ctx = TemplateContext(persona=spec.persona.template_values(), faker=fake, variables={}, captured={},
                                    data=data_row(spec.scenario, spec.index, self.plan_rng),
@@ -182,6 +183,7 @@ class _Session:
                                     homing=self.hand_on_keyboard)
         self.hand_on_keyboard = False
         buttons = 0
+        self.approach = mouse.approach_of(path, self.cursor)
         self.log.moves(path, buttons=buttons, target=None)
         if len(path):
             self.clock = max(self.clock, path.end_ms)
@@ -191,14 +193,35 @@ class _Session:
         return self.cursor
 
     async def _press(self, at: tuple[float, float], *, button: int, clicks: int, target: str | None) -> None:
-        actions = mouse.plan_click(self.rng, self.motor.mouse, at, self.clock, button=button, clicks=clicks)
+        actions = mouse.plan_click(self.rng, self.motor.mouse, at, self.clock, button=button, clicks=clicks,
+                                   viewport=self.viewport, approach=self.approach)
         for a in actions:
-            self.log.press(a, target=target)
-            await self.driver.mouse_down(a.x, a.y, a.button, a.click_count)
-            await self.driver.mouse_up(a.x, a.y, a.button, a.click_count)
+            if a.slip is None:
+                self.log.press(a, target=target)
+                await self.driver.mouse_down(a.x, a.y, a.button, a.click_count)
+                await self.driver.mouse_up(a.x, a.y, a.button, a.click_count)
+            else:
+                await self._slipped_press(a, target=target)
             self.clock = max(self.clock, a.t_up)
-        self.cursor = (actions[-1].x, actions[-1].y)
+        self.cursor = actions[-1].release
+        self.approach = None
         await self._action_done()
+
+    async def _slipped_press(self, a: ButtonAction, *, target: str | None) -> None:
+        """A press during which the pointer shifts: mousedown, a mousemove with the button held, then
+        mouseup (and click) where the pointer came to rest, as Chromium reports a slipping finger."""
+        bit = BUTTON_BITS[a.button]
+        t_slip, sx, sy = a.slip  # type: ignore[misc]
+        self.log.add(a.t_down, "mousedown", x=a.x, y=a.y, button=a.button, buttons=bit, target=target)
+        if a.button == 2:
+            self.log.add(a.t_down, "contextmenu", x=a.x, y=a.y, button=a.button, buttons=bit, target=target)
+        self.log.add(t_slip, "mousemove", x=sx, y=sy, buttons=bit, target=None)  # like every planned move
+        self.log.add(a.t_up, "mouseup", x=sx, y=sy, button=a.button, buttons=0, target=target)
+        if a.button == 0:
+            self.log.add(a.t_up, "click", x=sx, y=sy, button=a.button, buttons=0, target=target)
+        await self.driver.mouse_down(a.x, a.y, a.button, a.click_count)
+        await self.driver.move([sx], [sy])
+        await self.driver.mouse_up(sx, sy, a.button, a.click_count)
 
     async def _click_target(self, step: S.StepBase, target: S.Target, *, button: int = 0, clicks: int = 1) -> Located:
         loc = await self._reach(step, target)
@@ -220,6 +243,7 @@ class _Session:
         idle = mouse.plan_idle(self.rng, self.motor.mouse, self.cursor, self.clock, ms, self.viewport)
         self.log.moves(idle)
         if len(idle):
+            self.approach = mouse.approach_of(idle, self.cursor)
             self.cursor = (float(idle.x[-1]), float(idle.y[-1]))
         self.clock += ms
 

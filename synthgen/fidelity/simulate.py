@@ -195,7 +195,7 @@ def simulate_point_click(n_personas: int = 26, *, conditions: Sequence[str] = ("
     >>> int((sim.events.type == "click").sum()) >= len(FREIHAUT_LAYOUT.order)
     True
     """
-    from synthgen.motor.mouse import plan_click, plan_move
+    from synthgen.motor.mouse import approach_of, plan_click, plan_move
     from synthgen.motor.types import Box
 
     profiles = _profiles(seed, n_personas, base)
@@ -224,7 +224,8 @@ def simulate_point_click(n_personas: int = 26, *, conditions: Sequence[str] = ("
                     path, end = plan_move(rng, mp, pos, box, t0, layout.viewport)
                     rows.moves(path.t_ms, path.x, path.y)
                     t_end = path.end_ms if len(path) else t0
-                    acts = plan_click(rng, mp, end, t_end, viewport=layout.viewport)
+                    acts = plan_click(rng, mp, end, t_end, viewport=layout.viewport,
+                                      approach=approach_of(path, pos))
                     for a in acts:
                         rows.click(a)
                     pos, t = acts[-1].release, acts[-1].t_up

@@ -11,11 +11,12 @@ from synthgen.fidelity.discriminator import discriminate
 from synthgen.fidelity.moves import freihaut_recording, move_features, segment_moves
 from synthgen.fidelity.simulate import simulate_point_click
 
-# benchmarks/fidelity.py --quick measured AUC_REACHED with 100 trees; 60 trees here score within
-# about +-0.01 of it. The bound leaves room for that and for harmless model changes, not for a
-# regression towards the model before calibration (0.96).
-AUC_REACHED = 0.763
-AUC_BOUND = 0.79
+# benchmarks/fidelity.py --quick measured AUC_REACHED with 100 trees on seed 0 (0.73-0.745 on seeds
+# 1-3); 60 trees here score 0.719. The bound leaves room for tree and persona-draw noise (+-0.015:
+# any change to the population's random draws reshuffles the personas) and for harmless model
+# changes, not for a regression to the previous calibration (0.763) or the uncalibrated model (0.96).
+AUC_REACHED = 0.728
+AUC_BOUND = 0.755
 
 
 @pytest.fixture(scope="module")

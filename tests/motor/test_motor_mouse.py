@@ -321,10 +321,63 @@ def test_click_slip(rng: np.random.Generator) -> None:
     for a in slips:
         t, x, y = a.slip
         assert a.t_down < t < a.t_up
-        assert max(abs(x - a.x), abs(y - a.y)) == 1 and x >= 0  # a neighbouring pixel, never off the page
+        assert 1 <= max(abs(x - a.x), abs(y - a.y)) <= 5 and x >= 0  # a few px at most, never off the page
         assert a.release == (x, y)
+    sizes = np.array([max(abs(a.slip[1] - a.x), abs(a.slip[2] - a.y)) for a in slips])
+    assert 0.6 < np.mean(sizes == 1) < 0.85  # mostly one pixel, as in the reference
     at_release = np.mean([a.t_up - a.slip[0] < 2.0 for a in slips])
     assert 0.5 < at_release < 0.7
     assert all(a.release == (a.x, a.y) for a in acts if a.slip is None)
+    # a hand that has not quite stopped carries on along its approach
+    p2 = MouseParams(slip_prob=0.6, slip_follow=1.0)
+    acts = [plan_click(rng, p2, (500.0, 300.0), 0.0, viewport=VP, approach=(3.0, 0.0))[0] for _ in range(500)]
+    dx = np.array([a.slip[1] - a.x for a in acts if a.slip is not None])
+    assert np.mean(dx > 0) > 0.9
     # a double click's presses do not slip (the hand may shift between them instead)
     assert all(a.slip is None for _ in range(200) for a in plan_click(rng, p, (9.0, 9.0), 0.0, clicks=2))
+
+
+def test_crisp_stops_end_moves_on_larger_steps() -> None:
+    def last_steps(p: MouseParams) -> float:
+        starts, b = _moves(np.random.default_rng(8), p, 400)
+        out = []
+        for i in range(len(b)):
+            pth = b.path(i)
+            if len(pth) > 3:
+                out.append(np.hypot(np.diff(pth.x[-4:]), np.diff(pth.y[-4:])).mean())
+        return float(np.mean(out))
+
+    soft = MouseParams(stroke_cut_z=2.8, stroke_stop_z=2.8)
+    crisp = MouseParams(stroke_cut_z=2.8, stroke_stop_z=1.5)
+    assert last_steps(crisp) > last_steps(soft) + 0.1
+
+
+def test_first_event_of_a_move_keeps_to_the_frames() -> None:
+    # The reference has the first mousemove of a move off the frame grid in ~5 % of moves; later
+    # resumptions after a stop in 25-50 %.
+    p = MouseParams(twitch_prob=0.0, frame_jitter_ms=0.0)
+    starts, b = _moves(np.random.default_rng(9), p, 800)
+    f = p.frame_ms
+    first = np.array([b.path(i).t_ms[0] for i in range(len(b)) if len(b.path(i))])
+    off_grid = np.abs(first / f - np.round(first / f)) * f > 0.5
+    assert off_grid.mean() < 0.08
+
+
+def test_overshooting_moves_pause_before_turning_back() -> None:
+    def gap(p: MouseParams) -> float:
+        starts, b = _moves(np.random.default_rng(10), p, 800)
+        dur, over = [], []
+        for i in range(len(b)):
+            pth = b.path(i)
+            if len(pth) < 3:
+                continue
+            v = np.array(b.end(i)) - starts[i]
+            along = ((pth.x - starts[i, 0]) * v[0] + (pth.y - starts[i, 1]) * v[1]) / (v @ v)
+            dur.append(pth.t_ms[-1] - pth.t_ms[0])
+            over.append(along.max() > 1.03)
+        dur, over = np.array(dur), np.array(over)
+        return float(np.median(dur[over]) - np.median(dur[~over]))
+
+    base = MouseParams(overshoot_prob=0.4, reversal_wait_ms=0.0, error_time=0.0)
+    waits = base.model_copy(update={"reversal_wait_ms": 120.0, "error_time": 1.0})
+    assert gap(waits) > gap(base) + 40.0
