@@ -41,60 +41,60 @@ class MouseParams(BaseModel):
     # 3 digits); frame_ms is measured from the reference clock. The Fitts slope is fixed at an ISO
     # 9241-9 figure: that task has a single ID.
     # Fitts's law MT = a + b * log2(D/W + 1), for onset -> arrival of the pointer.
-    fitts_a_ms: float = Field(22.4, ge=0.0, le=600.0, description="Fitts intercept (ms)")
+    fitts_a_ms: float = Field(20.9, ge=0.0, le=600.0, description="Fitts intercept (ms)")
     fitts_b_ms: float = Field(220.0, ge=60.0, le=500.0, description="Fitts slope (ms/bit)")
-    mt_sigma: float = Field(0.135, ge=0.0, le=0.6, description="move-to-move log-sigma of movement time")
+    mt_sigma: float = Field(0.129, ge=0.0, le=0.6, description="move-to-move log-sigma of movement time")
     # Shape of the primary (ballistic) stroke.
-    stroke_sigma: float = Field(0.208, ge=0.08, le=0.6, description="sigma-lognormal sigma (skew) of strokes")
-    stroke_cut_z: float = Field(2.65, ge=1.2, le=3.5, description="strokes start at this z of their profile")
+    stroke_sigma: float = Field(0.199, ge=0.08, le=0.6, description="sigma-lognormal sigma (skew) of strokes")
+    stroke_cut_z: float = Field(2.59, ge=1.2, le=3.5, description="strokes start at this z of their profile")
     stroke_stop_z: float = Field(2.67, ge=1.0, le=3.5, description="... and stop at this z (lower: a crisper stop)")
     stroke_cut_sd: float = Field(0.3, ge=0.0, le=1.0, description="stroke-to-stroke SD of that cut")
-    primary_share: float = Field(0.392, ge=0.25, le=0.9,
+    primary_share: float = Field(0.387, ge=0.25, le=0.9,
                                  description="share of the movement time taken by the primary stroke")
-    primary_gain: float = Field(0.891, ge=0.75, le=1.05, description="mean fraction of distance the primary covers")
-    primary_gain_sd: float = Field(0.128, ge=0.0, le=0.2, description="SD of that fraction")
-    sloppy_prob: float = Field(0.0984, ge=0.0, le=0.5, description="P(a careless primary with a large miss)")
-    lateral_error: float = Field(0.11, ge=0.0, le=0.15, description="SD of the primary's sideways miss / distance")
-    curvature: float = Field(0.522, ge=0.0, le=1.2, description="SD of total turning of the primary stroke (rad)")
+    primary_gain: float = Field(0.887, ge=0.75, le=1.05, description="mean fraction of distance the primary covers")
+    primary_gain_sd: float = Field(0.134, ge=0.0, le=0.2, description="SD of that fraction")
+    sloppy_prob: float = Field(0.0918, ge=0.0, le=0.5, description="P(a careless primary with a large miss)")
+    lateral_error: float = Field(0.108, ge=0.0, le=0.15, description="SD of the primary's sideways miss / distance")
+    curvature: float = Field(0.513, ge=0.0, le=1.2, description="SD of total turning of the primary stroke (rad)")
     curvature_bias: float = Field(0.4, ge=0.0, le=1.0, description="how consistently paths bulge to one side")
     bulge_angle: float = Field(1.57, ge=-math.pi, le=math.pi, description="preferred bulge direction (rad, screen)")
     submovements: float = Field(4.0, ge=0.0, le=4.0, description="corrective submovement tendency (per ~3 bits)")
-    twitch_prob: float = Field(0.358, ge=0.0, le=1.0, description="P(a 1-2 px nudge and a pause before moving)")
-    twitch_pause_ms: float = Field(54.4, ge=10.0, le=300.0, description="median pause after that nudge")
-    premove_prob: float = Field(0.648, ge=0.0, le=1.0, description="P(a slow small shift before the primary)")
-    premove_gain: float = Field(0.141, ge=0.0, le=0.3, description="mean share of the distance it covers")
+    twitch_prob: float = Field(0.389, ge=0.0, le=1.0, description="P(a 1-2 px nudge and a pause before moving)")
+    twitch_pause_ms: float = Field(55.3, ge=10.0, le=300.0, description="median pause after that nudge")
+    premove_prob: float = Field(0.654, ge=0.0, le=1.0, description="P(a slow small shift before the primary)")
+    premove_gain: float = Field(0.152, ge=0.0, le=0.3, description="mean share of the distance it covers")
     premove_angle: float = Field(0.8, ge=0.0, le=3.2, description="SD of its direction off the target line (rad)")
-    premove_ms: float = Field(127.0, ge=40.0, le=500.0, description="median duration of that shift")
-    correction_ms: float = Field(43.4, ge=20.0, le=400.0,
+    premove_ms: float = Field(130.0, ge=40.0, le=500.0, description="median duration of that shift")
+    correction_ms: float = Field(46.0, ge=20.0, le=400.0,
                                  description="corrective stroke time per bit of its residual at ~4 px precision (ms)")
-    correction_gain: float = Field(0.897, ge=0.7, le=1.2,
+    correction_gain: float = Field(0.893, ge=0.7, le=1.2,
                                    description="mean fraction of its residual a correction covers")
-    error_time: float = Field(0.988, ge=0.0, le=1.0,
+    error_time: float = Field(0.972, ge=0.0, le=1.0,
                               description="how much a larger miss than usual lengthens the move (0: not at all)")
-    reversal_wait_ms: float = Field(86.1, ge=0.0, le=400.0,
+    reversal_wait_ms: float = Field(62.3, ge=0.0, le=400.0,
                                     description="median stop before turning back after an overshoot (0: none)")
-    correction_onset: float = Field(0.561, ge=0.3, le=2.0,
+    correction_onset: float = Field(0.55, ge=0.3, le=2.0,
                                     description="a correction starts at this share of the previous stroke")
     correction_onset_sd: float = Field(0.2, ge=0.0, le=0.8, description="SD of that share")
-    correction_pause: float = Field(0.398, ge=0.0, le=1.0,
+    correction_pause: float = Field(0.412, ge=0.0, le=1.0,
                                     description="share of spare movement time spent nearly still between strokes")
-    overshoot_prob: float = Field(0.108, ge=0.0, le=0.8, description="overshoot probability on hard moves (ID >= 4)")
-    speed_noise: float = Field(0.35, ge=0.0, le=0.6, description="relative fluctuation of speed along a stroke")
-    overshoot_size: float = Field(0.119, ge=0.0, le=0.4, description="mean overshoot beyond the target / distance")
-    tremor_px: float = Field(1.38, ge=0.0, le=5.0, description="speed-dependent path noise amplitude (px)")
-    jitter_px: float = Field(0.164, ge=0.0, le=5.0,
+    overshoot_prob: float = Field(0.116, ge=0.0, le=0.8, description="overshoot probability on hard moves (ID >= 4)")
+    speed_noise: float = Field(0.404, ge=0.0, le=0.6, description="relative fluctuation of speed along a stroke")
+    overshoot_size: float = Field(0.11, ge=0.0, le=0.4, description="mean overshoot beyond the target / distance")
+    tremor_px: float = Field(1.55, ge=0.0, le=5.0, description="speed-dependent path noise amplitude (px)")
+    jitter_px: float = Field(0.149, ge=0.0, le=5.0,
                              description="frame-to-frame position jitter per px/ms of speed (px, SD)")
     click_spread: float = Field(0.15, ge=0.02, le=0.35, description="click point SD / target side")
     click_spread_max_px: float = Field(12.0, ge=1.0, le=60.0, description="cap on click point SD (px)")
     # Buttons.
     press_median_ms: float = Field(105.0, ge=50.0, le=250.0, description="press-to-release median (ms)")
     press_sigma: float = Field(0.32, ge=0.05, le=0.8, description="press-to-release log-sigma")
-    slip_prob: float = Field(0.133, ge=0.0, le=0.6, description="P(the pointer shifts a pixel or few during a press)")
-    slip_follow: float = Field(0.703, ge=0.0, le=1.0,
+    slip_prob: float = Field(0.166, ge=0.0, le=0.6, description="P(the pointer shifts a pixel or few during a press)")
+    slip_follow: float = Field(0.708, ge=0.0, le=1.0,
                                description="share of those shifts that carry on in the approach direction")
-    slip_release: float = Field(0.36, ge=0.0, le=1.0, description="share of those slips made as the button is released")
+    slip_release: float = Field(0.323, ge=0.0, le=1.0, description="share of those slips made as the button is released")
     dblclick_gap_ms: float = Field(110.0, ge=40.0, le=300.0, description="release-to-press gap in double clicks")
-    preclick_pause_ms: float = Field(62.9, ge=0.0, le=1000.0, description="median still time before a press")
+    preclick_pause_ms: float = Field(63.5, ge=0.0, le=1000.0, description="median still time before a press")
     preclick_sigma: float = Field(0.55, ge=0.0, le=1.5, description="log-sigma of the pre-click pause")
     # Timing context.
     onset_ms: float = Field(55.0, ge=0.0, le=500.0, description="median latency from decision to motion onset")
@@ -103,8 +103,8 @@ class MouseParams(BaseModel):
     # 16.681 ms (59.95 Hz), not 16.667: every Freihaut session's mousemove clock runs at 16.679-16.684 ms
     # per frame (a display's true rate and the page clock drift apart; 59.94 Hz panels are common).
     frame_ms: float = Field(16.681, ge=4.0, le=50.0, description="display frame interval (ms)")
-    frame_jitter_ms: float = Field(0.168, ge=0.0, le=4.0, description="SD of the frame time jitter (ms)")
-    report_ms: float = Field(4.18, ge=0.0, le=20.0,
+    frame_jitter_ms: float = Field(0.172, ge=0.0, le=4.0, description="SD of the frame time jitter (ms)")
+    report_ms: float = Field(4.0, ge=0.0, le=20.0,
                              description="mouse report interval (ms); a frame shows the last report's position")
     drag_slowdown: float = Field(1.4, ge=1.0, le=3.0, description="movement-time factor with a button held")
     idle_drift_rate_hz: float = Field(0.15, ge=0.0, le=2.0, description="small idle drifts per second")
