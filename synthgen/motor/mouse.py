@@ -83,6 +83,8 @@ _CORR_W = 4.0
 _MAX_ID = 10.0
 # How strongly a hasty move (a short movement time for its ID) trades accuracy for speed.
 _HASTE = 0.8
+# Bend of the strokes other than the primary, relative to the primary's (curvature).
+_CORR_BEND = 0.5
 # How often the first mousemove after a stillness comes part of a frame early (see _early_resumes), as
 # the Freihaut reference shows it: after a stop inside a move of under 150 ms in about a quarter of the
 # cases, after 150-300 ms in half, but the first event of a move (after the click before it) only in
@@ -332,7 +334,7 @@ def _corrections(rng: np.random.Generator, p: MouseParams, a: _Aim, chords: np.n
 def _turns(rng: np.random.Generator, p: MouseParams, u: np.ndarray, sloppy: np.ndarray) -> np.ndarray:
     """Turning angle of each stroke's arc: a per-person bulge side plus per-move variation, (K, N)."""
     bias = p.curvature * p.curvature_bias * np.sin(np.angle(u) - p.bulge_angle) * 1.5
-    turn = 0.5 * p.curvature * rng.standard_normal((_K, u.shape[0]))
+    turn = _CORR_BEND * p.curvature * rng.standard_normal((_K, u.shape[0]))
     turn[_P] = bias + p.curvature * math.sqrt(max(1.0 - p.curvature_bias ** 2, 0.05)) * rng.standard_normal(u.shape[0])
     # A careless throw is flung: a faster, more bowed primary (the heavy tail of real moves: peak
     # speeds past 4,000 px/s, straightness below 0.6, large overshoots, then a long correction).
