@@ -29,7 +29,7 @@ class MouseParams(BaseModel):
     """How one person points, clicks and drags.
 
     >>> round(MouseParams().throughput_bps, 2)
-    4.35
+    4.55
     """
 
     model_config = _CFG
