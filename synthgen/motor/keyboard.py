@@ -111,6 +111,10 @@ def _produce(rng: np.random.Generator, p: KeyboardParams, text: str,
             i += 1
             continue
         noticed = (not allow_uncorrected) or rng.random() < p.correct_prob
+        if not noticed and not wrong and n == 1:
+            emit(ch)  # an omitted only char leaves the field empty, which nobody misses
+            i += 1
+            continue
         if not noticed:
             emit(wrong)
             i += used
