@@ -38,11 +38,30 @@ from synthgen.scenario.templating import TemplateContext, render, render_target,
 from synthgen.schema import SCHEMA_VERSION
 from synthgen.uploads import make_upload
 
-__all__ = ["SessionSpec", "SessionOptions", "SessionResult", "Frame", "run_session", "session_start_time"]
+__all__ = ["SessionSpec", "SessionOptions", "SessionResult", "Frame", "run_session", "session_start_time", "outside"]
 
 _BUTTON_NUM = {"left": 0, "middle": 1, "right": 2}
 _REAIMS = 2  # corrective re-aims before a press when the pointer is not on the target
 _REAIM_MEDIAN_MS = 250.0  # noticing the miss and reacting (a visual reaction time)
+
+
+def outside(cover: Box, at: tuple[float, float], viewport: tuple[int, int],
+            margin: float) -> tuple[float, float] | None:
+    """The nearest point ``margin`` px outside ``cover`` from ``at`` that is inside the viewport, or None
+    (the layer fills the screen, as a modal's backdrop: there is nowhere to move out to).
+
+    >>> outside(Box(1000, 48, 280, 160), (1200, 170), (1280, 800), 20.0)
+    (1200, 228.0)
+    >>> outside(Box(0, 0, 1280, 800), (640, 400), (1280, 800), 20.0) is None
+    True
+    """
+    x, y = at
+    cands = [(cover.x - margin, y), (cover.x + cover.width + margin, y), (x, cover.y - margin),
+             (x, cover.y + cover.height + margin)]
+    inside = [(cx, cy) for cx, cy in cands if 1.0 <= cx <= viewport[0] - 2.0 and 1.0 <= cy <= viewport[1] - 2.0]
+    if not inside:
+        return None
+    return min(inside, key=lambda c: (c[0] - x) ** 2 + (c[1] - y) ** 2)
 
 
 @dataclass(frozen=True)
@@ -227,12 +246,19 @@ class _Session:
         loc = await self._reach(step, target)
         at = await self._move_to(loc.box, target=loc.description)
         for _ in range(_REAIMS):
-            if await self.driver.hits(target, at[0], at[1], self._timeout(step)):
+            cover = await self.driver.cover(target, at[0], at[1], self._timeout(step))
+            if cover is None:
                 break
             # The pointer is not on the target: it moved after it was measured (a late re-render), the
             # aim point sat on its very edge, or something the path opened (a hover menu) covers it. A
-            # person notices before pressing and corrects; so does the persona, after a short reaction.
+            # person notices before pressing and corrects; so does the persona, after a short reaction:
+            # first out of the covering layer (a hover menu stays open while the pointer is over it),
+            # then onto the target again.
             self._pause(timing.think_ms(self.rng, _REAIM_MEDIAN_MS, 0.3))
+            away = outside(cover, at, self.viewport, float(self.rng.uniform(12.0, 30.0)))
+            if away is not None:
+                await self._move_to(Box(away[0] - 2.0, away[1] - 2.0, 4.0, 4.0), target=None)
+                self._pause(timing.think_ms(self.rng, _REAIM_MEDIAN_MS, 0.3))
             loc = await self._reach(step, target)
             at = await self._move_to(loc.box, target=loc.description)
         await self._press(at, button=button, clicks=clicks, target=loc.description)

@@ -151,6 +151,12 @@ def test_a_press_waits_for_the_pointer_to_be_on_its_target(tmp_path) -> None:
     kinds = [c[0] for c in d1.calls]
     assert kinds.index("down") > max(i for i, k in enumerate(kinds) if k == "hit")
     assert missed.row["duration_ms"] > clean.row["duration_ms"] + 100  # the re-aim takes human time
+    # Out of the covering layer first (the fake's layer: the target's box grown by 40 px), then back on.
+    first_hit = kinds.index("hit")
+    moves = [c for c in d1.calls[first_hit:] if c[0] == "move"]
+    (_, _, rx, ry), (_, _, bx, by) = moves[0], moves[1]
+    assert not (60 <= rx <= 220 and 60 <= ry <= 170), (rx, ry)
+    assert 100 <= bx <= 180 and 100 <= by <= 130
     # Still covered after every re-aim: the press goes ahead (the app decides what that click does).
     stuck, d2 = _run_reaim(tmp_path, covered=9)
     assert stuck.ok and sum(c[0] == "hit" for c in d2.calls) == 2 and ("down", 0, 1) in d2.calls

@@ -36,8 +36,10 @@ class Driver(Protocol):
     async def settle(self) -> None:
         """Return once input already sent has been handled and any navigation it started has committed."""
     async def locate(self, target: Target, timeout_ms: float) -> Located: ...
-    async def hits(self, target: Target, x: float, y: float, timeout_ms: float) -> bool:
-        """Whether a press at (x, y) would land on the target (it, or an element inside it, is on top)."""
+    async def cover(self, target: Target, x: float, y: float, timeout_ms: float) -> Box | None:
+        """What a press at (x, y) would land on instead of the target: ``None`` when it lands on the target
+        (it, an element inside it, or its label is on top); else the box of the covering layer (the
+        nearest positioned ancestor of the element on top, such as a hover menu's panel)."""
     async def move(self, xs: list[float], ys: list[float]) -> None:
         """Send pointer moves pipelined; the last one is awaited."""
     async def mouse_down(self, x: float, y: float, button: int, click_count: int) -> None: ...

@@ -50,7 +50,7 @@ class FakeDriver:
         b = self.boxes[key]
         return Located(Box(b.x, b.y - self.scroll_y, b.width, b.height), key)
 
-    async def hits(self, target: Target, x: float, y: float, timeout_ms: float) -> bool:
+    async def cover(self, target: Target, x: float, y: float, timeout_ms: float) -> Box | None:
         key = target.describe()
         b = (await self.locate(target, timeout_ms)).box
         inside = b.x <= x <= b.x + b.width and b.y <= y <= b.y + b.height
@@ -58,7 +58,8 @@ class FakeDriver:
             self.covered[key] -= 1
             inside = False
         self.calls.append(("hit", key, inside))
-        return inside
+        # What covers it: a layer a little larger than the target (as a menu panel over a button).
+        return None if inside else Box(b.x - 40.0, b.y - 40.0, b.width + 80.0, b.height + 80.0)
 
     async def move(self, xs: list[float], ys: list[float]) -> None:
         self.calls.append(("move", len(xs), xs[-1] if xs else None, ys[-1] if ys else None))

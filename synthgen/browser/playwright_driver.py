@@ -20,7 +20,7 @@ from synthgen.browser.locate import chosen
 from synthgen.motor.types import Box
 from synthgen.scenario.steps import Target
 
-__all__ = ["PlaywrightDriver", "DESCRIBE_JS", "LOCATE_JS", "HIT_JS", "SCROLL_SETTLED_JS", "LEAVING_JS"]
+__all__ = ["PlaywrightDriver", "DESCRIBE_JS", "LOCATE_JS", "COVER_JS", "SCROLL_SETTLED_JS", "LEAVING_JS"]
 
 _BUTTONS = {0: "left", 1: "middle", 2: "right"}
 
@@ -69,13 +69,24 @@ async el => {
 
 # Hit test before a press: the topmost element at the point is the target or inside it. A label's
 # control counts as hit through its label (a click on the label reaches the control).
-HIT_JS = """
+# Whether a press at (x, y) lands on the element: null if so, else the box of what covers the point (the
+# nearest absolutely/fixed positioned ancestor of the element on top: a hover menu's panel, a popover;
+# else that element). A person moves out of such a layer before aiming again.
+COVER_JS = """
 (el, [x, y]) => {
   const top = document.elementFromPoint(x, y);
-  if (!top) return false;
-  if (el === top || el.contains(top)) return true;
+  if (!top) return [x, y, 0, 0];
+  if (el === top || el.contains(top)) return null;
   const label = top.closest && top.closest('label');
-  return !!label && label.control === el;
+  if (label && label.control === el) return null;
+  let layer = top;
+  for (let n = top; n && n.nodeType === 1; n = n.parentElement) {
+    if (n.contains(el)) break;
+    const pos = getComputedStyle(n).position;
+    if (pos === 'absolute' || pos === 'fixed') { layer = n; break; }
+  }
+  const r = layer.getBoundingClientRect();
+  return [r.x, r.y, r.width, r.height];
 }
 """
 
@@ -215,13 +226,14 @@ class PlaywrightDriver:
             return Located(Box(x, y, w, h), found["desc"])
         raise PlaywrightTimeout(f"{target.describe()} has no box (it keeps leaving the page)")
 
-    async def hits(self, target: Target, x: float, y: float, timeout_ms: float) -> bool:
+    async def cover(self, target: Target, x: float, y: float, timeout_ms: float) -> Box | None:
         try:
-            return bool(await chosen(self.page, target).evaluate(HIT_JS, [x, y], timeout=timeout_ms))
+            r = await chosen(self.page, target).evaluate(COVER_JS, [x, y], timeout=timeout_ms)
         except PlaywrightError as exc:
             if "destroyed" in str(exc) or "navigat" in str(exc).lower():
-                return True  # the page is changing under the pointer: press as planned, as before
+                return None  # the page is changing under the pointer: press as planned, as before
             raise
+        return None if r is None else Box(*(float(v) for v in r))
 
     async def move(self, xs: list[float], ys: list[float]) -> None:
         if not xs:
