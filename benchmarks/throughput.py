@@ -136,6 +136,9 @@ def run_job(scenarios: list[Path], *, sessions: int, workers: int, concurrency: 
             raise RuntimeError(f"generate failed ({proc.returncode}):\n{errs[-2000:]}")
         manifest = json.loads((Path(tmp) / "out" / "manifest.json").read_text())
         wall = _wall_from(out)
+        for line in out.splitlines():  # a failed session is part of the figure: say which and why
+            if line.startswith("failed "):
+                print(f"  ({line.strip()})", file=sys.stderr)
     return Measure(sessions=manifest["sessions_total"], failed=manifest["sessions_failed"],
                    events=manifest["events_total"], synthetic_s=manifest["synthetic_seconds"], wall_s=wall,
                    peak_rss_mb=peak / 2**20, cpu_s=sum(cpu.values()))
