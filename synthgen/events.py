@@ -82,18 +82,26 @@ class EventLog:
             c[k].extend([v] * n)
 
     def press(self, a: ButtonAction, *, target: str | None, held: int = 0) -> None:
-        """mousedown/mouseup (+contextmenu for the right button, click or dblclick) as Chromium fires them."""
+        """mousedown/mouseup (+contextmenu for the right button, click or dblclick) as Chromium fires them.
+
+        A press that slips (``a.slip``) has a ``mousemove`` with the button held between down and up,
+        and the release (mouseup, click) where the pointer came to rest.
+        """
         bit = BUTTON_BITS[a.button]
-        common = {"x": a.x, "y": a.y, "button": a.button, "target": target}
-        self.add(a.t_down, "mousedown", buttons=held | bit, **common)
+        down = {"x": a.x, "y": a.y, "button": a.button, "target": target}
+        rx, ry = a.release
+        up = {"x": rx, "y": ry, "button": a.button, "target": target}
+        self.add(a.t_down, "mousedown", buttons=held | bit, **down)
         if a.button == 2:
             # Chromium on Linux fires contextmenu right after the right button goes down.
-            self.add(a.t_down, "contextmenu", buttons=held | bit, **common)
-        self.add(a.t_up, "mouseup", buttons=held, **common)
+            self.add(a.t_down, "contextmenu", buttons=held | bit, **down)
+        if a.slip is not None:
+            self.add(a.slip[0], "mousemove", x=rx, y=ry, buttons=held | bit, target=None)  # like every planned move
+        self.add(a.t_up, "mouseup", buttons=held, **up)
         if a.button == 0:
-            self.add(a.t_up, "click", buttons=held, **common)
+            self.add(a.t_up, "click", buttons=held, **up)
             if a.click_count == 2:
-                self.add(a.t_up, "dblclick", buttons=held, **common)
+                self.add(a.t_up, "dblclick", buttons=held, **up)
 
     def keys(self, actions: list[KeyAction], *, target: str | None) -> None:
         """keydown/keyup pairs; rollover interleaves them, the final sort orders them.

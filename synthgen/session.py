@@ -25,7 +25,7 @@ from synthgen.browser.driver import Driver, Located
 from synthgen.errors import AssertionFailedError, StepError, SynthgenError, TargetNotFoundError
 from synthgen.events import BUTTON_BITS, EventLog
 from synthgen.motor import keyboard, mouse, scroll, timing
-from synthgen.motor.types import Box, ButtonAction, KeyAction, MousePath
+from synthgen.motor.types import Box, KeyAction, MousePath
 from synthgen.observe.capture import DriverObserver, Observer
 from synthgen.observe.controller import ObserveController, capture_spec
 from synthgen.observe.rrweb import RrwebRecorder
@@ -215,32 +215,15 @@ class _Session:
         actions = mouse.plan_click(self.rng, self.motor.mouse, at, self.clock, button=button, clicks=clicks,
                                    viewport=self.viewport, approach=self.approach)
         for a in actions:
-            if a.slip is None:
-                self.log.press(a, target=target)
-                await self.driver.mouse_down(a.x, a.y, a.button, a.click_count)
-                await self.driver.mouse_up(a.x, a.y, a.button, a.click_count)
-            else:
-                await self._slipped_press(a, target=target)
+            self.log.press(a, target=target)
+            await self.driver.mouse_down(a.x, a.y, a.button, a.click_count)
+            if a.slip is not None:  # the pointer shifts with the button held, then comes up where it rests
+                await self.driver.move([a.slip[1]], [a.slip[2]])
+            await self.driver.mouse_up(*a.release, a.button, a.click_count)
             self.clock = max(self.clock, a.t_up)
         self.cursor = actions[-1].release
         self.approach = None
         await self._action_done()
-
-    async def _slipped_press(self, a: ButtonAction, *, target: str | None) -> None:
-        """A press during which the pointer shifts: mousedown, a mousemove with the button held, then
-        mouseup (and click) where the pointer came to rest, as Chromium reports a slipping finger."""
-        bit = BUTTON_BITS[a.button]
-        t_slip, sx, sy = a.slip  # type: ignore[misc]
-        self.log.add(a.t_down, "mousedown", x=a.x, y=a.y, button=a.button, buttons=bit, target=target)
-        if a.button == 2:
-            self.log.add(a.t_down, "contextmenu", x=a.x, y=a.y, button=a.button, buttons=bit, target=target)
-        self.log.add(t_slip, "mousemove", x=sx, y=sy, buttons=bit, target=None)  # like every planned move
-        self.log.add(a.t_up, "mouseup", x=sx, y=sy, button=a.button, buttons=0, target=target)
-        if a.button == 0:
-            self.log.add(a.t_up, "click", x=sx, y=sy, button=a.button, buttons=0, target=target)
-        await self.driver.mouse_down(a.x, a.y, a.button, a.click_count)
-        await self.driver.move([sx], [sy])
-        await self.driver.mouse_up(sx, sy, a.button, a.click_count)
 
     async def _click_target(self, step: S.StepBase, target: S.Target, *, button: int = 0, clicks: int = 1) -> Located:
         loc = await self._reach(step, target)

@@ -1,11 +1,11 @@
 """Find a Chromium to drive: an explicit path, ``$SYNTHGEN_CHROMIUM``, Playwright's own build, the system's.
 
 For headless runs a *headless shell* (Chromium's old headless mode as its own small binary, which
-Playwright also uses by default) can be preferred over the full browser (``SYNTHGEN_HEADLESS_SHELL=1``;
-see :data:`SHELL_ENV_VAR` for why it is not the default). The full browser in headless mode
-still builds its window UI, and Chromium 156 loads the omnibox popup's WebUI app (~430 requests and a
-renderer) for every page. Measured here on the 6-scenario throughput mix: the shell needs about 40%
-less CPU per session than the full browser.
+Playwright also uses by default) is preferred over the full browser (``SYNTHGEN_HEADLESS_SHELL=0`` turns
+that off). The full browser in headless mode still builds its window UI, and Chromium 156 loads the
+omnibox popup's WebUI app (~430 requests and a renderer) for every page. Measured here on the 6-scenario
+throughput mix: the shell needs about 25% less CPU per session than the full browser with that WebUI
+turned off (synthgen.browser.launch does so), 40% less than with it.
 
 >>> find_chromium("/nonexistent/chrome")
 Traceback (most recent call last):

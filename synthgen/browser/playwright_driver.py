@@ -67,11 +67,10 @@ async el => {
 }
 """ % DESCRIBE_JS.strip()
 
-# Hit test before a press: the topmost element at the point is the target or inside it. A label's
-# control counts as hit through its label (a click on the label reaches the control).
-# Whether a press at (x, y) lands on the element: null if so, else the box of what covers the point (the
-# nearest absolutely/fixed positioned ancestor of the element on top: a hover menu's panel, a popover;
-# else that element). A person moves out of such a layer before aiming again.
+# Hit test before a press: null when the topmost element at (x, y) is the target, inside it, or its label
+# (a click on a label reaches its control); else the box of what covers the point (the nearest
+# absolutely/fixed positioned ancestor of the element on top: a hover menu's panel, a popover; else that
+# element). A person moves out of such a layer before aiming again.
 COVER_JS = """
 (el, [x, y]) => {
   const top = document.elementFromPoint(x, y);

@@ -9,9 +9,9 @@ session begins, ``("done", w, SessionSummary)`` once it is written, ``("error", 
 stops on a deliberate error (the dataset cannot be written).
 
 A worker that dies without a word (killed, out of memory, a segfault) is replaced by a new process that
-takes over the sessions it had been given and not finished. The sessions it was running when it died are charged with the death;
-one charged more than ``retries + 1`` times is recorded as failed with the reason, so one poisonous
-session cannot stall the run. A deliberate worker error stops the run (:class:`RunIncomplete`).
+takes over the sessions it had been given and not finished. The sessions it was running when it died
+are charged with the death; one charged more than ``retries + 1`` times is recorded as failed with the
+reason, so one poisonous session cannot stall the run. A deliberate worker error stops the run (:class:`RunIncomplete`).
 
 Workers exit when the coordinator dies (they poll their parent), so a killed run leaves no process
 writing into the dataset behind it.
