@@ -12,95 +12,27 @@ recorded at once (see :mod:`synthgen.runner.faults`).
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
-from pathlib import Path
+import os
+import weakref
 from typing import Callable, Iterable, Protocol
 from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
-from synthgen.browser.launch import bundled_host_rule, launch_chromium
+from synthgen.browser.launch import BUNDLED_HOST, bundled_host_rule, launch_chromium
+from synthgen.browser.netguard import LOOPBACK_HOSTS, NetGuard, allowed_origin, origin_key  # noqa: F401 (re-exported)
 from synthgen.browser.playwright_driver import PlaywrightDriver
-from synthgen.runner.faults import DEFAULT_HANG_TIMEOUT_S, Fault, PageWatch, WatchdogDriver, classify
+from synthgen.dataset import SessionWriter
+from synthgen.runner.config import NETGUARD_OFF_ENV, SessionSummary, Tally, WorkerConfig  # noqa: F401 (re-exported)
+from synthgen.runner.faults import Fault, PageWatch, WatchdogDriver, classify
 from synthgen.session import SessionOptions, SessionResult, SessionSpec, run_session
 from synthgen.observe.capture import PageObserver
-from synthgen.observe.outputs import session_sinks
 from synthgen.observe.rrweb import RrwebRecorder
 
-__all__ = ["WorkerConfig", "SessionSummary", "SpecFeed", "ListFeed", "run_specs", "allowed_origin", "origin_key"]
+__all__ = ["WorkerConfig", "SessionSummary", "summarize", "SpecFeed", "ListFeed", "run_specs", "allowed_origin", "origin_key"]
 
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-
-
-@dataclass(frozen=True)
-class WorkerConfig:
-    out: Path
-    options: SessionOptions = SessionOptions()
-    concurrency: int = 2
-    chromium: str | None = None
-    headless: bool = True
-    retries: int = 1  # extra attempts for a session whose browser/page crashed or hung
-    hang_timeout_s: float = DEFAULT_HANG_TIMEOUT_S  # see synthgen.runner.faults.WatchdogDriver
-    app_port: int | None = None  # the bundled app server's port, mapped from BUNDLED_HOST
-    exports: tuple[str, ...] = ()  # export sinks run on each finished session (synthgen.observe.outputs)
-
-
-@dataclass(frozen=True)
-class SessionSummary:
-    """What the coordinator hears about each finished session."""
-
-    session_id: str
-    status: str
-    events: int
-    duration_ms: float
-    error: str | None = None
-    attempts: int = 1
-
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_WS_SCHEMES = {"ws": "http", "wss": "https"}
-_LOCAL_SCHEMES = ("data", "blob", "about")
-
-
-def origin_key(url: str) -> tuple[str, str, int | None] | None:
-    """``(scheme, host, port)`` of a URL as the origin rule compares them; ``None`` if unparsable.
-
-    Default ports are filled in, ``ws``/``wss`` count as ``http``/``https`` (a page's WebSocket to its
-    own server is same-origin), and the loopback names 127.0.0.1, localhost and ::1 are one host.
-
-    >>> origin_key("http://localhost/x") == origin_key("http://127.0.0.1:80/") == origin_key("ws://[::1]")
-    True
-    """
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = _WS_SCHEMES.get(parts.scheme.lower(), parts.scheme.lower())
-    host = (parts.hostname or "").lower()
-    if host in LOOPBACK_HOSTS:
-        host = "loopback"
-    return scheme, host, port if port is not None else _DEFAULT_PORTS.get(scheme)
-
-
-def allowed_origin(url: str, allowed: set[str]) -> bool:
-    """The origin rule: a page may reach its app's own origin and the origins listed in ``allowed``.
-
-    ``allowed`` holds the base URL's origin and the scenario's ``allowed_origins``. Origins compare as
-    :func:`origin_key` says (scheme, host and port). ``data:``, ``blob:`` and ``about:`` URLs never leave
-    the browser and are always allowed. Everything else is blocked, other loopback ports included: a
-    scenario for one app must not reach another local service.
-
-    >>> app = {"http://127.0.0.1:8000"}
-    >>> allowed_origin("http://127.0.0.1:8000/api", app), allowed_origin("http://127.0.0.1:9/x", app)
-    (True, False)
-    >>> allowed_origin("https://evil.example/", app), allowed_origin("data:text/plain,hi", app)
-    (False, True)
-    """
-    if urlsplit(url).scheme.lower() in _LOCAL_SCHEMES:
-        return True
-    key = origin_key(url)
-    return key is not None and any(origin_key(o) == key for o in allowed)
+# The guard of each browser this process launched, for _new_context (which is handed only the browser).
+_GUARDS: "weakref.WeakKeyDictionary[Browser, NetGuard]" = weakref.WeakKeyDictionary()
 
 
 def _origins(spec: SessionSpec) -> set[str]:
@@ -111,10 +43,28 @@ def _origins(spec: SessionSpec) -> set[str]:
 
 
 async def _new_context(browser: Browser, spec: SessionSpec) -> BrowserContext:
+    """A fresh context for one session, its traffic through its own port of the browser's guard.
+
+    The guard (:mod:`synthgen.browser.netguard`) enforces the origin rule on every request: each redirect
+    hop, workers, beacons sent while a page unloads, WebSockets. Without a guard (only when measuring its
+    cost) Playwright's ``route`` applies the rule to the first URL of each request, which misses redirects.
+    """
     vp = spec.scenario.viewport
-    ctx = await browser.new_context(viewport={"width": vp.width, "height": vp.height}, device_scale_factor=1,
-                                    locale="en-US", timezone_id="UTC", accept_downloads=False)
     allowed = _origins(spec)
+    guard = _GUARDS.get(browser)
+    gate = await guard.open_session(spec.session_id, allowed) if guard is not None else None
+    try:
+        ctx = await browser.new_context(viewport={"width": vp.width, "height": vp.height}, device_scale_factor=1,
+                                        locale="en-US", timezone_id="UTC", accept_downloads=False,
+                                        proxy=gate.proxy if gate is not None else None)  # type: ignore[arg-type]
+    except BaseException:
+        if gate is not None:
+            await gate.close()
+        raise
+    if gate is not None:
+        # The session's port lives as long as its context; a dead browser's ports go with its guard.
+        ctx.on("close", lambda _c: asyncio.ensure_future(gate.close()))
+        return ctx
     await ctx.route(lambda url: not allowed_origin(url, allowed), lambda route: route.abort("blockedbyclient"))
     # WebSockets bypass ctx.route; the same rule closes them before they connect.
     await ctx.route_web_socket(lambda url: not allowed_origin(url, allowed), lambda ws: ws.close())
@@ -131,15 +81,26 @@ class _Browsers:
         self.pw, self.cfg = pw, cfg
         self.browser: Browser | None = None
         self.launches = 0
+        self.guard: NetGuard | None = None  # the running browser's origin guard (cfg.netguard)
         self._lock = asyncio.Lock()
 
     async def get(self) -> Browser:
         async with self._lock:
             if self.browser is None or not self.browser.is_connected():
                 await self.close()
-                extra = (bundled_host_rule(self.cfg.app_port),) if self.cfg.app_port else ()
+                extra: tuple[str, ...] = ()
+                if self.cfg.netguard:
+                    # With a proxy, Chromium never resolves a page's host: the guard maps the bundled apps' host.
+                    app = {BUNDLED_HOST: ("127.0.0.1", self.cfg.app_port)} if self.cfg.app_port else None
+                    self.guard = NetGuard(app)
+                    await self.guard.start()
+                    extra = self.guard.launch_args
+                elif self.cfg.app_port:
+                    extra = (bundled_host_rule(self.cfg.app_port),)
                 self.browser = await launch_chromium(self.pw, self.cfg.chromium, headless=self.cfg.headless,
                                                      extra_args=extra)
+                if self.guard is not None:
+                    _GUARDS[self.browser] = self.guard
                 self.launches += 1
             return self.browser
 
@@ -151,11 +112,14 @@ class _Browsers:
 
     async def close(self) -> None:
         b, self.browser = self.browser, None
+        g, self.guard = self.guard, None
         if b is not None:
             try:
                 await asyncio.wait_for(b.close(), _CLOSE_TIMEOUT_S)
             except Exception:  # already dead, or wedged: either way it is not used again
                 pass
+        if g is not None:  # after the browser: its last requests end as refused connections, not leaks
+            await g.close()
 
 
 # Opening a page takes well under a second; a browser that has not opened one in this long never will.
@@ -314,19 +278,27 @@ class ListFeed:
         return next(self._it, None)
 
 
+def summarize(result: SessionResult, attempts: int) -> SessionSummary:
+    """The coordinator's view of a written session."""
+    row = result.row
+    shot = next((f.path for f in result.frames if "-failure." in f.path.rsplit("/", 1)[-1]), None)
+    return SessionSummary(row["session_id"], row["status"], result.events.num_rows, float(row["duration_ms"]),
+                          row["error"], attempts, row.get("failed_step"), shot)
+
+
 async def run_specs(specs: Iterable[SessionSpec] | SpecFeed, cfg: WorkerConfig,
                     on_done: Callable[[SessionSummary], None] | None = None,
-                    on_start: Callable[[str], None] | None = None) -> "Tally":
+                    on_start: Callable[[str], None] | None = None,
+                    stopping: Callable[[], bool] | None = None) -> Tally:
     """Run the sessions ``cfg.concurrency`` at a time in one browser; write each as soon as it ends.
 
     ``specs`` is a list or a :class:`SpecFeed` that hands out sessions as pages free up (the supervisor's
     work queue). ``on_start(session_id)`` is called as a session begins (the coordinator learns which
-    sessions a worker was running if the worker process dies).
+    sessions a worker was running if the worker process dies). While ``stopping()`` is true (a signal is
+    stopping the run) a failed session is not written: its browser may have been stopped under it.
     """
     feed: SpecFeed = specs if hasattr(specs, "next") else ListFeed(specs)  # type: ignore[arg-type]
-    sink = session_sinks(cfg.out, cfg.exports)  # observations, any exports, then the Parquet record (completion marker)
-    from synthgen.runner.engine import Tally
-
+    writer = SessionWriter(cfg.out, cfg.exports)  # frames, observations, exports, events, the sessions row last
     tally = Tally()  # counters only: nothing of a session outlives its write, however long the job
     async with async_playwright() as pw:
         browsers = _Browsers(pw, cfg)
@@ -342,9 +314,10 @@ async def run_specs(specs: Iterable[SessionSpec] | SpecFeed, cfg: WorkerConfig,
                 if spec is None:
                     return
                 result, attempts = await _run_with_retries(browsers, spec, cfg)
-                sink.write_session(result)
-                s = SessionSummary(spec.session_id, result.row["status"], result.events.num_rows,
-                                   float(result.row["duration_ms"]), result.row["error"], attempts)
+                if stopping is not None and stopping() and not result.ok:
+                    return  # the run is being stopped: a session cut short by that is not a failure of its own
+                writer.write(result)
+                s = summarize(result, attempts)
                 tally.add(s)
                 if on_done:
                     on_done(s)

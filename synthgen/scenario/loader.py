@@ -542,11 +542,7 @@ class _Loader:
                          fix=f"{hint} {avail}" if hint else avail)
 
     def load_flow_file(self, rel: str, src: _Src, line: Optional[int], where: str) -> tuple[str, tuple[str, ...], bool]:
-        path = (src.base_dir / rel)
-        try:
-            resolved = path.resolve()
-        except (OSError, RuntimeError) as e:
-            raise self.fail(f"cannot resolve include path '{rel}': {e}", src, line, where) from None
+        resolved = _confined(self, src, rel, line, where, "include file")
         try:
             key = Path(os.path.relpath(resolved, self.scenario_dir)).as_posix()
         except ValueError:  # another drive on Windows
@@ -922,14 +918,45 @@ def _load_data(loader: _Loader, node: Any, src: _Src, line: Optional[int]) -> Da
         raise loader.translate(e, node, src, line, None, ("data",)) from None
 
 
-def _beside(loader: _Loader, src: _Src, rel: str, line: Optional[int]) -> Path:
-    """A data file path inside the scenario's own folder: a scenario must not read files elsewhere."""
-    base = src.base_dir.resolve()
-    path = (base / rel).resolve()
-    if Path(rel).is_absolute() or (path != base and base not in path.parents):
-        raise loader.fail(f"data file '{rel}' is outside the scenario's folder", src, line,
-                          fix="put the data file beside the scenario (or in a subfolder) and name it relatively")
+def _confined(loader: _Loader, src: _Src, rel: str, line: Optional[int], where: Optional[str], what: str) -> Path:
+    """The real path (symlinks followed) of a file a scenario names, if it may read it; otherwise an error.
+
+    A scenario reads only its own material: files in its folder (and below), and shared material beside
+    it, marked by a leading ``_`` on a file or folder under the folder that holds the scenario's folder
+    (``../crm/_flows.yaml``, ``../_shared/common.yaml``). Absolute paths, other ``..`` paths and symlinks
+    that lead elsewhere are refused before the file is opened or even looked for, so the error says
+    nothing of what is there.
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp()).resolve(); (d / "app").mkdir(); (d / "_shared").mkdir()
+    >>> ld = _Loader("app/x.yaml", d / "app"); src = _Src(None, "app/x.yaml", d / "app")
+    >>> _confined(ld, src, "../_shared/f.yaml", 3, None, "include file") == d / "_shared" / "f.yaml"
+    True
+    >>> for bad in ("/etc/passwd", "../other/x.yaml"):
+    ...     try: _confined(ld, src, bad, 3, None, "include file")
+    ...     except ScenarioError as e: print(e.problem)
+    include file '/etc/passwd' is outside the scenario's folder
+    include file '../other/x.yaml' is outside the scenario's folder
+    """
+    home = loader.scenario_dir.resolve()
+    try:
+        path = (src.base_dir / rel).resolve()
+    except (OSError, RuntimeError):  # a symlink loop: nothing a scenario may name
+        path = None
+    ok = path is not None and not Path(rel).is_absolute() and (
+        home in path.parents or (home.parent in path.parents and any(
+            part.startswith("_") for part in path.relative_to(home.parent).parts)))
+    if not ok:
+        raise loader.fail(f"{what} '{rel}' is outside the scenario's folder", src, line, where,
+                          fix="name a file in the scenario's folder (relative to it), or shared material beside "
+                              "it whose name starts with '_' (e.g. ../_shared/common.yaml); symlinks must not "
+                              "lead elsewhere")
+    assert path is not None
     return path
+
+
+def _beside(loader: _Loader, src: _Src, rel: str, line: Optional[int]) -> Path:
+    """A data file path the scenario may read (see :func:`_confined`)."""
+    return _confined(loader, src, rel, line, None, "data file")
 
 
 def _read_rows(loader: _Loader, path: Path, rel: str, src: _Src, line: Optional[int]) -> list[dict[str, Any]]:
