@@ -1,15 +1,21 @@
 """Human typing and key chords, planned on the synthetic clock (pure numpy), and a text-field replayer.
 
-Typing model (calibrated on the published figures of Dhakal et al., CHI 2018):
+Typing model: fitted to real keystrokes (the Aalto 136M-keystrokes data, Dhakal et al., CHI 2018; see
+:mod:`synthgen.motor.typing_model` and ``scripts/fit_keyboard.py``), not tuned by hand:
 
-* Per-person speed; log-normal (right-skewed) inter-key intervals scaled by the bigram: common
-  English bigrams are faster, rare ones slower; alternating hands is faster than the same hand, the
-  same finger on a different key is slowest; words and sentences add pauses.
-* Log-normal key holds (about 115 ms); rollover (the next key goes down before the previous one is
-  released) more often in fast typists and across hands, never on the same finger or key.
-* Typos of four kinds (substitution by a neighbouring US key, omission, insertion, transposition)
-  at per-person rates, mostly noticed after a char or two and fixed with Backspace, rarely left in.
-* Shift held across capitals and shifted symbols, on the side opposite the typing hand.
+* Inter-key intervals from per-bigram effects (shrunk toward hand/finger classes for rare pairs) around the
+  person's level, with the fitted heavy-tailed residual (rare long pauses come from its tail). Spaces,
+  Backspaces, capitals and CapsLock are strokes of the bigram table, so the word pause falls after the
+  space (before the next word), the notice pause before the first Backspace, and so on, as in the data.
+* Holds from per-key effects around the person's level; rollover follows from holds and intervals.
+* Errors of the kinds found behind the Backspace runs of the data (substitution by a neighbouring or another
+  key, an extra key, an omission, a transposition), noticed after the fitted number of further chars and
+  deleted back with Backspace, or (``1 - correct_prob``) left in.
+* Shift pressed a fitted share of the interval before the capital (at a text's start: a fitted lead that
+  scales with the person's speed) on the hand opposite the key, released a fitted time around the key's
+  release (usually just before it). Optionally (``capslock=True``) capitals typed with CapsLock on and off.
+* Free-text composition (``compose``) adds think pauses at word, clause and sentence starts.
+* Keyboards polled at 125 Hz (``poll_ms=8``) put every press and release on an 8 ms grid.
 
 >>> rng = np.random.default_rng(0)
 >>> acts = plan_typing(rng, KeyboardParams(), "Hello, World!\\n", 0.0, allow_uncorrected=False)
@@ -26,37 +32,37 @@ import math
 import numpy as np
 
 from synthgen.errors import ConfigError
-from synthgen.motor.layout import (
-    KEYS_BY_CODE,
-    LEFT,
-    NAMED_KEYS,
-    RIGHT,
-    THUMB,
-    key_for_char,
-    neighbours,
-    shift_code_for,
-)
+from synthgen.motor.layout import KEYS_BY_CODE, NAMED_KEYS, key_for_char, neighbours, shift_code_for
 from synthgen.motor.params import KeyboardParams
 from synthgen.motor.timing import lognormal_ms
 from synthgen.motor.types import KeyAction
+from synthgen.motor.typing_model import BACKSPACE, CAPSLOCK, keyboard_fit
 from synthgen.schema import MOD_ALT, MOD_CTRL, MOD_META, MOD_SHIFT
 
-__all__ = ["plan_typing", "plan_keys", "replay_text", "key_for_char", "typing_wpm", "WPM_CALIBRATION"]
+__all__ = ["plan_typing", "plan_keys", "replay_text", "key_for_char", "typing_wpm", "WPM_CALIBRATION",
+           "COMPOSE_MIN_WORDS"]
 
-# Frequent English letter bigrams, typed as practised units (faster than the letters' geometry says).
-_COMMON_BIGRAMS = frozenset(
-    "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de "
-    "hi ri ro ic ne ea ra ce li ch ll be ma si om ur".split()
-)
 _SENTENCE_END = frozenset(".!?\n")
+_CLAUSE_END = frozenset(",;:")
 _MODIFIERS = {"Shift": MOD_SHIFT, "Control": MOD_CTRL, "Alt": MOD_ALT, "Meta": MOD_META, "ControlOrMeta": MOD_CTRL}
 _MOD_CODES = {"Shift": "ShiftLeft", "Control": "ControlLeft", "Alt": "AltLeft", "Meta": "MetaLeft"}
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
 
-#: Nominal-to-base interval factor: word/sentence pauses and corrections slow real typing down, so
-#: the base interval is shortened to make the realised speed match ``KeyboardParams.wpm`` on prose.
-WPM_CALIBRATION = 0.91
+#: The fitted speed line is a regression over people (log WPM on the IKI level, inverted); planning with it
+#: types the Aalto sentences ~7% slower than asked (the mean of a person's sentence WPMs is not the WPM of
+#: their mean level). The level is taken for ``wpm * WPM_CALIBRATION`` to make up for it.
+WPM_CALIBRATION = 1.07
+#: ``compose=None`` treats a text of at least this many words as composed (a message, a note), not copied.
+COMPOSE_MIN_WORDS = 8
 
-_TYPE, _BACKSPACE = 0, 1
+# Composition pauses (``compose``): chance of a think pause at the start of a word, by what precedes it,
+# and its median as a multiple of the persona's ``think_ms``. Not fitted (the Aalto task is copying);
+# from writing research: pauses over ~2 s split composed text into bursts of roughly 5-15 words
+# (Chenoweth & Hayes 2001; Alves, Castro & Olive 2008), mostly at sentence and clause boundaries, less
+# at word boundaries, and rarely inside words (Wengelin 2006; Medimorec & Risko 2017).
+_COMPOSE = {"sentence": (0.5, 2.0), "clause": (0.25, 1.2), "word": (0.06, 0.9)}
+_COMPOSE_SIGMA = 0.8
+_OFF_LAYOUT = math.log(2.2)  # a char off the US layout: hunted for / composed (IME)
 
 
 def _stroke_key(ch: str) -> tuple[str, str, bool]:
@@ -70,57 +76,66 @@ def _typo_eligible(ch: str) -> bool:
     return bool(_stroke_key(ch)[1]) and ch not in ("\n",)
 
 
+def _wrong_key(rng: np.random.Generator, ch: str, near_share: float) -> str:
+    """The key hit instead of ``ch``: a neighbour (``near_share`` of the time) or another letter."""
+    nb = neighbours(ch)
+    if nb and rng.random() < near_share:
+        return nb[int(rng.integers(len(nb)))]
+    c = _LOWER[int(rng.integers(26))]
+    if c == ch.lower():
+        c = _LOWER[(_LOWER.index(c) + 1) % 26]
+    return c.upper() if ch.isupper() else c
+
+
 def _produce(rng: np.random.Generator, p: KeyboardParams, text: str,
-             allow_uncorrected: bool) -> tuple[list[str], list[int], list[int]]:
-    """The keystroke stream a person produces for ``text``: chars (``""`` = Backspace), kinds and
-    flags (1 = first Backspace after noticing a typo, 2 = first char typed after a correction)."""
-    chars: list[str] = []
-    kinds: list[int] = []
+             allow_uncorrected: bool) -> tuple[list[str], list[int]]:
+    """The strokes a person produces for ``text``: chars and ``BACKSPACE``, and flags (2 = a retyped char)."""
+    toks: list[str] = []
     flags: list[int] = []
+    fit = keyboard_fit().raw["errors"]
     rates = np.array([p.typo_substitution, p.typo_omission, p.typo_insertion, p.typo_transposition])
     total = float(rates.sum())
     n = len(text)
     u = rng.random(n)  # one draw per char decides whether a typo happens there
+    if total <= 0 or not (u < total).any():
+        return list(text), [0] * n
+    kinds = fit["kinds"]
+    near = kinds.get("sub", 0.0) / max(kinds.get("sub", 0.0) + kinds.get("sub_far", 0.0) + kinds.get("other", 0.0), 1e-9)
+    notice = np.cumsum(fit["notice_pmf"])
+    notice /= notice[-1]
     i = 0
 
-    def emit(s: str, flag: int = 0) -> None:
-        for j, c in enumerate(s):
-            chars.append(c)
-            kinds.append(_TYPE)
-            flags.append(flag if j == 0 else 0)
+    def emit(s: str | list[str], flag: int = 0) -> None:
+        toks.extend(s)
+        flags.extend([flag] * len(s))
 
     while i < n:
         ch = text[i]
-        if total <= 0 or u[i] >= total or not _typo_eligible(ch):
+        if u[i] >= total or not _typo_eligible(ch):
             emit(ch)
             i += 1
             continue
         kind = int(rng.choice(4, p=rates / total))
-        nb = neighbours(ch)
-        if kind == 0 and nb:                                         # substitution
-            wrong, used = nb[int(rng.integers(len(nb)))], 1
-        elif kind == 1 or (kind == 0 and not nb):                    # omission
+        if kind == 0:                                                 # substitution
+            wrong, used = _wrong_key(rng, ch, near), 1
+        elif kind == 1:                                               # omission
             wrong, used = "", 1
-        elif kind == 2 and nb:                                       # insertion (adjacent key caught too)
-            extra = nb[int(rng.integers(len(nb)))]
-            wrong, used = (extra + ch) if rng.random() < 0.5 else (ch + extra), 1
+        elif kind == 2:                                               # an extra key before the right one
+            wrong, used = _wrong_key(rng, ch, 1.0) + ch, 1
         elif i + 1 < n and _typo_eligible(text[i + 1]) and text[i + 1] != ch:  # transposition
             wrong, used = text[i + 1] + ch, 2
         else:
             emit(ch)
             i += 1
             continue
-        noticed = (not allow_uncorrected) or rng.random() < p.correct_prob
-        if not noticed and not wrong and n == 1:
-            emit(ch)  # an omitted only char leaves the field empty, which nobody misses
-            i += 1
-            continue
+        # A wrong only char is in plain sight (and an omitted one leaves the field empty): always noticed.
+        noticed = (not allow_uncorrected) or n == 1 or rng.random() < p.correct_prob
         if not noticed:
             emit(wrong)
             i += used
             continue
         # Typed on for a few chars (never past a line end), then noticed: delete back to the error.
-        k = int(rng.poisson(p.notice_chars))
+        k = int(np.searchsorted(notice, rng.random(), side="right"))
         if not wrong:
             k = max(k, 1)  # a missing char is only seen once the next one appears
         j = i + used
@@ -134,28 +149,69 @@ def _produce(rng: np.random.Generator, p: KeyboardParams, text: str,
             continue
         emit(wrong)
         emit(text[j:j + k])
-        for b in range(len(wrong) + k):
-            chars.append("")
-            kinds.append(_BACKSPACE)
-            flags.append(1 if b == 0 else 0)
+        emit([BACKSPACE] * (len(wrong) + k))
         emit(text[i:j + k], 2)
         i = j + k
-    return chars, kinds, flags
+    return toks, flags
 
 
-def _hand_finger(code: str) -> tuple[str, int, float, float]:
-    k = KEYS_BY_CODE.get(code)
-    if k is None:
-        return ("?", -1, 0.0, 0.0)
-    return (k.hand, k.finger, k.x, k.y)
+def _compose_pauses(rng: np.random.Generator, p: KeyboardParams, toks: list[str]) -> np.ndarray:
+    """Think pauses (ms) before the first char of words, by the boundary before them."""
+    m = len(toks)
+    extra = np.zeros(m)
+    u = rng.random(m)
+    z = rng.standard_normal(m)
+    for i in range(2, m):
+        if toks[i - 1] not in (" ", "\n") or toks[i] in (" ", "\n", BACKSPACE):
+            continue
+        j = i - 1
+        while j > 0 and toks[j] in (" ", "\n"):
+            j -= 1
+        before = toks[j]
+        kind = "sentence" if before in _SENTENCE_END or toks[i - 1] == "\n" else \
+            "clause" if before in _CLAUSE_END else "word"
+        prob, scale = _COMPOSE[kind]
+        if u[i] < prob:
+            extra[i] = p.think_ms * scale * math.exp(_COMPOSE_SIGMA * z[i])
+    return extra
+
+
+def _capslock_runs(rng: np.random.Generator, share: float, toks: list[str], flags: list[int]) -> tuple[list[str], list[int], list[bool]]:
+    """Runs of capital letters typed with CapsLock on and off (``share`` of the runs); marks them unshifted."""
+    out, fl, caps = [], [], []
+    i, m = 0, len(toks)
+    while i < m:
+        t = toks[i]
+        if "A" <= t <= "Z" and len(t) == 1 and rng.random() < share:
+            j = i
+            while j < m and len(toks[j]) == 1 and "A" <= toks[j] <= "Z":
+                j += 1
+            out.append(CAPSLOCK); fl.append(0); caps.append(False)
+            out.extend(toks[i:j]); fl.extend(flags[i:j]); caps.extend([True] * (j - i))
+            out.append(CAPSLOCK); fl.append(0); caps.append(False)
+            i = j
+            continue
+        out.append(t); fl.append(flags[i]); caps.append(False)
+        i += 1
+    return out, fl, caps
+
+
+def _grid(t: np.ndarray, step: float) -> np.ndarray:
+    """Times moved up to the next tick of a keyboard polled every ``step`` ms."""
+    return np.ceil(t / step - 1e-9) * step
 
 
 def plan_typing(rng: np.random.Generator, p: KeyboardParams, text: str, t0_ms: float, *,
-                think_first: bool = False, allow_uncorrected: bool = True) -> list[KeyAction]:
+                think_first: bool = False, allow_uncorrected: bool = True, compose: bool | None = None,
+                capslock: bool = False) -> list[KeyAction]:
     """Key presses (sorted by ``t_down``) that type ``text`` into a focused field like a person would.
 
     With ``allow_uncorrected=False`` every typo is fixed, so ``replay_text`` gives back ``text``.
     ``think_first`` adds a think pause before the first key. The first press is after ``t0_ms``.
+    ``compose``: the text is being composed, not copied (think pauses inside it); ``None`` decides by
+    length (:data:`COMPOSE_MIN_WORDS`). ``capslock`` lets the persona type some capitals with CapsLock
+    (``p.capslock_share``); off by default because Playwright's keyboard ignores the CapsLock state
+    (microsoft/playwright#16214), so in a browser those capitals would arrive in lower case.
 
     >>> acts = plan_typing(np.random.default_rng(1), KeyboardParams(), "Hi", 1000.0)
     >>> [a.key for a in acts], acts[0].t_down > 1000.0
@@ -163,124 +219,111 @@ def plan_typing(rng: np.random.Generator, p: KeyboardParams, text: str, t0_ms: f
     """
     if not text:
         return []
-    chars, kinds, flags = _produce(rng, p, text, allow_uncorrected)
-    m = len(chars)
+    fit = keyboard_fit()
+    toks, flags = _produce(rng, p, text, allow_uncorrected)
+    if capslock and p.capslock_share > 0:
+        toks, flags, caps = _capslock_runs(rng, p.capslock_share, toks, flags)
+    else:
+        caps = [False] * len(toks)
+    m = len(toks)
     keys: list[str] = []
     codes: list[str] = []
     shifted = np.zeros(m, dtype=bool)
-    factor = np.ones(m)
-    extra = np.zeros(m)
-    hands: list[str] = []
-    fingers: list[int] = []
-    for i, (c, kd) in enumerate(zip(chars, kinds)):
-        if kd == _BACKSPACE:
-            keys.append("Backspace"); codes.append("Backspace"); hands.append(RIGHT); fingers.append(0)
-            continue
-        key, code, sh = _stroke_key(c)
-        keys.append(key); codes.append(code); shifted[i] = sh
-        h, f, _, _ = _hand_finger(code)
-        hands.append(h); fingers.append(f)
+    for i, c in enumerate(toks):
+        if c == BACKSPACE:
+            keys.append("Backspace"); codes.append("Backspace")
+        elif c == CAPSLOCK:
+            keys.append("CapsLock"); codes.append("CapsLock")
+        else:
+            key, code, sh = _stroke_key(c)
+            keys.append(key); codes.append(code)
+            shifted[i] = sh and not caps[i]
 
-    # --- inter-key intervals (previous down -> this down)
-    base_mean = 12000.0 / p.wpm * WPM_CALIBRATION
-    med = base_mean * math.exp(-0.5 * p.iki_sigma ** 2)
-    noise = np.exp(p.iki_sigma * rng.standard_normal(m))
-    sent = lognormal_ms(rng, p.sentence_pause_ms, 0.5, 0.0, 20.0 * p.sentence_pause_ms + 1.0, size=m)
-    for i in range(1, m):
-        if kinds[i] == _BACKSPACE:
-            continue
-        a, b = chars[i - 1], chars[i]
-        if kinds[i - 1] == _BACKSPACE:
-            continue
-        ha, hb, fa, fb = hands[i - 1], hands[i], fingers[i - 1], fingers[i]
-        f = 1.0
-        if codes[i] == codes[i - 1] and codes[i]:
-            f = 0.95                                   # same key again: one finger taps twice
-        elif THUMB in (ha, hb):
-            f = 0.95
-        elif ha != hb and ha in (LEFT, RIGHT) and hb in (LEFT, RIGHT):
-            f = 0.84                                   # hands alternate: the next finger is already there
-        elif ha == hb and fa == fb:
-            f = 1.3                                    # same finger, different key: must travel
-        elif ha == hb:
-            f = 1.02
-        bg = (a + b).lower()
-        if bg in _COMMON_BIGRAMS:
-            f *= 0.85
-        elif a.isalpha() and b.isalpha():
-            f *= 1.07
-        if not codes[i]:
-            f *= 2.2                                   # off-layout char: hunt for it / compose it
-        elif b.isdigit() or (not b.isalpha() and b not in " \n"):
-            f *= 1.22
-        if shifted[i] and not shifted[i - 1]:
-            f *= 1.2                                   # coordinate Shift first
-        if b == " " or a == " ":
-            f *= p.word_pause
-        if a in _SENTENCE_END:
-            extra[i] += sent[i]
-        factor[i] = f
-    iki = med * factor * noise
-    # Corrections: a notice pause before the first Backspace, fast repeats, a re-orientation pause.
-    bs = np.array(kinds) == _BACKSPACE
-    fl = np.array(flags)
-    if bs.any():
-        iki = np.where(bs, lognormal_ms(rng, p.backspace_iki_ms, 0.25, 50.0, 2000.0, size=m), iki)
-        iki = np.where(fl == 1, lognormal_ms(rng, p.correction_delay_ms, 0.45, 120.0, 6000.0, size=m), iki)
-        iki = np.where((fl == 2) & ~bs, iki + lognormal_ms(rng, 0.6 * base_mean, 0.4, 30.0, 3000.0, size=m), iki)
-    iki = np.maximum(iki + extra, 25.0)
+    # --- inter-key intervals (previous down -> this down): person level + bigram effect + residual
+    level = fit.level_for(p.wpm * WPM_CALIBRATION, p.iki_sigma)
+    look = fit.bigram_effect
+    eff = np.array([0.0] + [look(a, b) for a, b in zip(toks, toks[1:])])
+    off = np.array([not code for code in codes], dtype=bool)
+    if off.any():
+        eff[off] += _OFF_LAYOUT
+    iki = np.exp(level + eff + p.iki_sigma * fit.iki_z(rng.random(m)))
+    if m > 2:
+        # Sentence starts inside a text: a pause before the next sentence's first word.
+        starts = [i for i in range(2, m) if toks[i - 1] in (" ", "\n") and toks[i] not in (" ", BACKSPACE)
+                  and (toks[i - 2] in _SENTENCE_END or toks[i - 1] == "\n")]
+        if starts:
+            iki[starts] += lognormal_ms(rng, p.sentence_pause_ms, 0.5, 0.0, 20.0 * p.sentence_pause_ms + 1.0,
+                                        size=len(starts))
+    if compose if compose is not None else len(text.split()) >= COMPOSE_MIN_WORDS:
+        iki += _compose_pauses(rng, p, toks)
+    iki = np.maximum(iki, 1.0)
     first = (lognormal_ms(rng, p.think_ms, p.think_sigma, 100.0, 60000.0) if think_first
-             else lognormal_ms(rng, 1.3 * med, 0.4, 60.0, 3000.0))
-    iki[0] = first
+             else lognormal_ms(rng, 1.3 * math.exp(level), 0.4, 60.0, 3000.0))
+    sh_first = bool(shifted[0])
+    lead0 = 0.0
+    if sh_first:  # Shift goes down first, the capital a fitted lead later (scaled by the person's speed)
+        lead0 = max(math.exp(level + float(fit.shift_lead_start(rng.random()))), 10.0)
+    iki[0] = first + lead0
     t_down = t0_ms + np.cumsum(iki)
 
-    # --- holds and rollover
-    hold = lognormal_ms(rng, p.hold_median_ms, p.hold_sigma, 35.0, 450.0, size=m)
-    roll_u = rng.random(m)
-    overlap = lognormal_ms(rng, 30.0, 0.6, 3.0, 200.0, size=m)
-    nxt = np.r_[iki[1:], np.inf]
-    for i in range(m - 1):
-        same_finger = hands[i] == hands[i + 1] and fingers[i] == fingers[i + 1] and fingers[i] >= 0
-        if codes[i] == codes[i + 1] or same_finger:
-            hold[i] = min(hold[i], max(nxt[i] - 12.0, 20.0))       # the finger must lift first
-            continue
-        # Rollover: when the next press comes soon anyway, a fluent typist presses it before lifting.
-        # Only close calls are turned into overlaps, so slow typists (long intervals) rarely roll over.
-        q = p.rollover * (1.0 if hands[i] != hands[i + 1] else 0.45)
-        if hold[i] < nxt[i] < hold[i] + 90.0 and roll_u[i] < q:
-            hold[i] = nxt[i] + overlap[i]
+    # --- holds: person level + key effect + residual
+    heff = np.array([fit.hold_effect(t) for t in toks])
+    hold = np.exp(math.log(p.hold_median_ms) + heff + p.hold_sigma * fit.hold_z(rng.random(m)))
+    hold = np.clip(hold, 15.0, 2000.0)
     t_up = t_down + hold
-
     # A key cannot go down again before it came up (holds of the same key never overlap).
     last_down: dict[str, float] = {}
     for i in range(m - 1, -1, -1):
         c = codes[i] or keys[i]
         if c in last_down and t_up[i] >= last_down[c] - 5.0:
-            t_up[i] = max(t_down[i] + 15.0, last_down[c] - 12.0)
+            t_up[i] = max(t_down[i] + 10.0, last_down[c] - 8.0)
         last_down[c] = t_down[i]
+    step = float(p.poll_ms)
+    if step > 1.0:
+        ramp = step * np.arange(m)
+        # On the grid, and presses at least a tick apart so their order survives.
+        t_down = np.maximum.accumulate(_grid(t_down, step) - ramp) + ramp
+        t_up = np.maximum(_grid(t_up, step), t_down + step)
+        nxt: dict[str, float] = {}  # the grid may have moved a release onto the key's next press
+        for i in range(m - 1, -1, -1):
+            c = codes[i] or keys[i]
+            if c in nxt and t_up[i] >= nxt[c]:
+                t_up[i] = max(t_down[i] + 1.0, nxt[c] - 1.0)
+            nxt[c] = t_down[i]
 
     # --- Shift around runs of shifted chars
     out: list[KeyAction] = []
     i = 0
-    lead = lognormal_ms(rng, p.shift_lead_ms, 0.35, 15.0, 400.0, size=m)
-    trail = lognormal_ms(rng, 35.0, 0.5, 5.0, 250.0, size=m)
+    u_lead = rng.random(m)
+    u_rel = rng.random(m)
     while i < m:
         if not shifted[i]:
             i += 1
             continue
         j = i
-        while j + 1 < m and shifted[j + 1] and kinds[j + 1] == _TYPE:
+        while j + 1 < m and shifted[j + 1] and toks[j + 1] != BACKSPACE:
             j += 1
-        lo = t_down[i - 1] + 5.0 if i > 0 else t0_ms + 1.0
-        s_down = max(t_down[i] - lead[i], min(lo, t_down[i] - 3.0))
-        s_up = float(t_up[i:j + 1].max()) + trail[j]
+        if i == 0:
+            s_down = t_down[0] - lead0
+            if step > 1.0:
+                s_down = max(math.floor(s_down / step) * step, t0_ms + 0.5)
+        else:
+            prev = t_down[i - 1]
+            s_down = t_down[i] - float(fit.shift_lead_frac(u_lead[i])) * (t_down[i] - prev)
+            if step > 1.0:
+                s_down = math.floor(s_down / step) * step
+            if not prev < s_down < t_down[i]:
+                s_down = (prev + t_down[i]) / 2.0  # no tick between the two presses: between them anyway
+        s_up = float(t_up[j]) + float(fit.shift_release(u_rel[j]))
+        if step > 1.0:
+            s_up = math.ceil(s_up / step) * step
+        lo = float(t_down[j]) + 1.0
         if j + 1 < m:
-            # Shift must be up before the next unshifted key goes down, else that key is capitalised;
-            # the shifted keys are released before it (Shift spans them).
-            nd = t_down[j + 1]
-            if s_up > nd - 4.0:
-                t_up[i:j + 1] = np.minimum(t_up[i:j + 1], np.maximum(nd - 10.0, t_down[i:j + 1] + 10.0))
-                s_up = min(max(float(t_up[i:j + 1].max()) + 1.0, nd - 8.0), nd - 2.0)
+            # Shift must be up before the next unshifted key goes down, else that key is capitalised.
+            hi = float(t_down[j + 1]) - 1.0
+            s_up = min(max(s_up, lo), hi) if hi > lo else (float(t_down[j]) + float(t_down[j + 1])) / 2.0
+        else:
+            s_up = max(s_up, lo)
         out.append(KeyAction(t_down=float(s_down), t_up=float(s_up), key="Shift",
                              code=shift_code_for(codes[i]), modifiers=MOD_SHIFT))
         i = j + 1

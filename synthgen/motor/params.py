@@ -119,6 +119,10 @@ class MouseParams(BaseModel):
 class KeyboardParams(BaseModel):
     """How one person types.
 
+    The defaults are the centre of the population fitted to the Aalto keystrokes (see
+    :mod:`synthgen.motor.typing_model`): a median typist. Fields marked *legacy* belong to the earlier
+    hand-tuned model; the fitted planner ignores them, they stay so stored personas still load.
+
     >>> KeyboardParams(wpm=80).wpm
     80.0
     """
@@ -126,23 +130,28 @@ class KeyboardParams(BaseModel):
     model_config = _CFG
 
     wpm: float = Field(52.0, ge=5.0, le=200.0, description="typing speed in words (5 chars) per minute")
-    iki_sigma: float = Field(0.42, ge=0.1, le=1.0, description="log-sigma of inter-key intervals")
-    hold_median_ms: float = Field(104.0, ge=40.0, le=250.0, description="key hold (down->up) median (ms)")
-    hold_sigma: float = Field(0.28, ge=0.05, le=0.8, description="log-sigma of key holds")
-    rollover: float = Field(0.26, ge=0.0, le=0.9, description="tendency to press the next key before releasing")
-    typo_substitution: float = Field(0.009, ge=0.0, le=0.2, description="P(neighbouring key instead) per char")
-    typo_omission: float = Field(0.004, ge=0.0, le=0.2, description="P(char skipped) per char")
-    typo_insertion: float = Field(0.004, ge=0.0, le=0.2, description="P(extra neighbouring key) per char")
-    typo_transposition: float = Field(0.003, ge=0.0, le=0.2, description="P(char swapped with the next) per char")
-    correct_prob: float = Field(0.62, ge=0.0, le=1.0, description="P(a typo is noticed and fixed)")
-    notice_chars: float = Field(0.6, ge=0.0, le=5.0, description="mean extra chars typed before noticing")
-    correction_delay_ms: float = Field(380.0, ge=50.0, le=3000.0, description="median pause before Backspace")
-    backspace_iki_ms: float = Field(150.0, ge=50.0, le=600.0, description="median interval between Backspaces")
-    word_pause: float = Field(1.25, ge=1.0, le=4.0, description="IKI factor around spaces")
-    sentence_pause_ms: float = Field(450.0, ge=0.0, le=5000.0, description="median extra pause after . ! ? \\n")
+    iki_sigma: float = Field(0.40, ge=0.1, le=1.0,
+                             description="scale of the person's log inter-key interval residual (robust SD)")
+    hold_median_ms: float = Field(100.0, ge=40.0, le=250.0, description="key hold (down->up) of a letter, median (ms)")
+    hold_sigma: float = Field(0.235, ge=0.05, le=0.8, description="scale of the person's log hold residual")
+    rollover: float = Field(0.26, ge=0.0, le=0.9, description="legacy: rollover now follows from holds and IKIs")
+    typo_substitution: float = Field(0.027, ge=0.0, le=0.2, description="P(another key instead) per char")
+    typo_omission: float = Field(0.0011, ge=0.0, le=0.2, description="P(char skipped) per char")
+    typo_insertion: float = Field(0.0059, ge=0.0, le=0.2, description="P(an extra key before the char) per char")
+    typo_transposition: float = Field(0.0004, ge=0.0, le=0.2, description="P(char swapped with the next) per char")
+    correct_prob: float = Field(0.75, ge=0.0, le=1.0, description="P(a typo is noticed and fixed)")
+    notice_chars: float = Field(0.8, ge=0.0, le=5.0, description="legacy: the fitted notice distribution is used")
+    correction_delay_ms: float = Field(380.0, ge=50.0, le=3000.0, description="legacy: fitted bigram timing is used")
+    backspace_iki_ms: float = Field(150.0, ge=50.0, le=600.0, description="legacy: fitted bigram timing is used")
+    word_pause: float = Field(1.25, ge=1.0, le=4.0, description="legacy: fitted bigram timing is used")
+    sentence_pause_ms: float = Field(450.0, ge=0.0, le=5000.0,
+                                     description="median extra pause before a new sentence inside a text")
     think_ms: float = Field(900.0, ge=0.0, le=20000.0, description="median think-before-field pause (ms)")
     think_sigma: float = Field(0.6, ge=0.0, le=2.0, description="log-sigma of think pauses")
-    shift_lead_ms: float = Field(70.0, ge=10.0, le=300.0, description="median Shift-down lead before the char")
+    shift_lead_ms: float = Field(70.0, ge=10.0, le=300.0, description="median modifier lead in chords (plan_keys)")
+    capslock_share: float = Field(0.0, ge=0.0, le=1.0,
+                                  description="share of capital runs typed with CapsLock (plan_typing(capslock=True))")
+    poll_ms: float = Field(1.0, ge=1.0, le=16.0, description="keyboard polling interval: 8 for a 125 Hz USB keyboard")
 
 
 class ScrollParams(BaseModel):
@@ -279,6 +288,37 @@ def _spread(rng: np.random.Generator, base: BaseModel, table: dict[str, tuple[st
     return out
 
 
+def _fitted_keyboard(rng: np.random.Generator, base: KeyboardParams, wpm: float) -> dict[str, float]:
+    """The keyboard traits of one person from the population fitted to real typists, given the speed.
+
+    The person's IKI level follows from ``wpm``; the other traits (IKI spread, hold level and spread,
+    error rate) are drawn from the fitted normal conditioned on it, as ratios to their population centre
+    so that ``base`` still centres them. Drawn after every other trait: the rest of the persona is as
+    before for the same generator.
+    """
+    from synthgen.motor.typing_model import keyboard_fit
+
+    fit = keyboard_fit()
+    mu, cov = fit.person_mean, fit.person_cov
+    m = fit.iki_log_mean_for_wpm(wpm)
+    s12 = cov[1:, 0] / cov[0, 0]
+    c_mu = mu[1:] + s12 * (m - mu[0])
+    c_cov = cov[1:, 1:] - np.outer(s12, cov[0, 1:])
+    d = c_mu + np.linalg.cholesky(c_cov + 1e-9 * np.eye(len(c_mu))) @ rng.standard_normal(len(c_mu)) - mu[1:]
+    u = rng.random(3)
+    err = math.exp(d[3])
+    caps = fit.raw["capslock"]
+    share = float(np.interp(u[1], caps["share"]["probs"], caps["share"]["values"])) if u[0] < caps["user_share"] else 0.0
+    upd = {
+        "iki_sigma": base.iki_sigma * math.exp(d[0]), "hold_median_ms": base.hold_median_ms * math.exp(d[1]),
+        "hold_sigma": base.hold_sigma * math.exp(d[2]),
+        **{k: getattr(base, k) * err for k in ("typo_substitution", "typo_omission", "typo_insertion",
+                                               "typo_transposition")},
+        "capslock_share": share, "poll_ms": 8.0 if u[2] < fit.raw["clock"]["grid8_share"] else 1.0,
+    }
+    return {k: _clip(v, *_bounds(KeyboardParams, k)) for k, v in upd.items()}
+
+
 def sample_motor_profile(rng: np.random.Generator, *, base: MotorProfile | None = None,
                          wpm_sd: float = 20.0, throughput_sd: float = 0.35,
                          trackpad_share: float = 0.4) -> MotorProfile:
@@ -307,6 +347,7 @@ def sample_motor_profile(rng: np.random.Generator, *, base: MotorProfile | None 
     ms = base.mouse.model_copy(update=mouse_upd)
     sc = base.scroll.model_copy(update={"style": "trackpad" if u[2] < trackpad_share else "wheel",
                                         **_spread(rng, base.scroll, _SCROLL_SPREAD, z_type, z_point)})
+    kb = kb.model_copy(update=_fitted_keyboard(rng, base.keyboard, wpm))
     # model_copy skips validation; re-validate so a bad base cannot produce an invalid persona.
     return MotorProfile.model_validate({"mouse": ms.model_dump(), "keyboard": kb.model_dump(),
                                         "scroll": sc.model_dump()})

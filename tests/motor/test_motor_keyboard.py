@@ -57,7 +57,8 @@ def test_shift_state_is_consistent(text: str, seed: int) -> None:
         held = any(d < a.t_down < u for d, u in shifts)
         assert held == bool(a.modifiers & MOD_SHIFT), a
         if a.modifiers & MOD_SHIFT:
-            assert any(d < a.t_down and a.t_up < u for d, u in shifts), a
+            # Pressed inside a Shift press; like most people (Aalto data), Shift may come up before the key.
+            assert any(d < a.t_down < u for d, u in shifts), a
 
 
 @settings(max_examples=100, deadline=None)
@@ -87,7 +88,7 @@ def test_capitals_and_symbols_use_shift(rng: np.random.Generator) -> None:
     assert (h.code, h.modifiers) == ("KeyH", MOD_SHIFT) and (bang.code, bang.modifiers) == ("Digit1", MOD_SHIFT)
     # Shift on the hand opposite the character: H is a right-hand key, ! (1) a left-hand key
     assert acts[0].code == "ShiftLeft" and acts[3].code == "ShiftRight"
-    assert acts[0].t_down < h.t_down and acts[0].t_up > h.t_up
+    assert acts[0].t_down < h.t_down < acts[0].t_up
 
 
 def test_newline_unicode_and_tab(rng: np.random.Generator) -> None:
@@ -113,7 +114,7 @@ def _stats(profiles: list[KeyboardParams], seed: int = 0) -> dict[str, float]:
     wpm, roll, holds, n_bs, n_keys, iki = [], [], [], 0, 0, []
     for i, kb in enumerate(profiles):
         text = SENTENCES[i % len(SENTENCES)] + " " + SENTENCES[(i + 1) % len(SENTENCES)]
-        acts = plan_typing(rng, kb, text, 0.0)
+        acts = plan_typing(rng, kb, text, 0.0, compose=False)  # copying, like the reference task
         ks = [a for a in acts if a.key != "Shift"]
         d = np.array([a.t_down for a in ks])
         u = np.array([a.t_up for a in ks])
@@ -136,7 +137,7 @@ def test_population_typing_figures(population: list[MotorProfile]) -> None:
     assert 0.1 <= s["rollover"] <= 0.4        # about a quarter of pairs
     assert s["roll_by_wpm"] > 0.4             # more in fast typists
     assert 95 <= s["hold_mean"] <= 135        # about 115 ms
-    assert 0.01 <= s["bs_share"] <= 0.04      # about 2 % Backspace
+    assert 0.03 <= s["bs_share"] <= 0.08      # 5.6 % of keystrokes in the Aalto raw data
     assert 200 <= s["iki_mean"] <= 290        # about 240 ms
 
 
@@ -176,13 +177,18 @@ def test_bigram_and_hand_effects() -> None:
     assert gap("he") < gap("qz") * 0.9
 
 
-def test_substitution_uses_neighbouring_keys() -> None:
+def test_substitution_mostly_uses_neighbouring_keys() -> None:
     p = KeyboardParams(typo_substitution=0.2, typo_omission=0, typo_insertion=0, typo_transposition=0,
                        correct_prob=0.0)
     rng = np.random.default_rng(2)
-    for _ in range(200):
-        out = replay_text(plan_typing(rng, p, "g", 0.0))
-        assert out == "g" or out in neighbours("g")
+    near = far = 0
+    for _ in range(2000):
+        out = replay_text(plan_typing(rng, p, "go", 0.0))[0]  # a lone char's error is always seen: two
+        assert out == "g" or out.isalpha(), out
+        near += out in neighbours("g")
+        far += out != "g" and out not in neighbours("g")
+    # The Aalto Backspace runs: about 40% of the fixed substitutions hit a neighbouring key.
+    assert near > 0.25 * (near + far) and far > 0
 
 
 def test_corrections_delete_back_to_the_error() -> None:
