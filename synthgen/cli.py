@@ -90,6 +90,12 @@ def generate(
                                 "or hung (other failures are not retried)."),
     hang_timeout: float = typer.Option(30.0, "--hang-timeout", help="Seconds without an answer from the page "
                                        "before it counts as hung."),
+    max_actions: int = typer.Option(20_000, "--max-actions", help="Bound: action steps one session may run "
+                                    "(past it the session fails; lint errors on a scenario certain to pass it)."),
+    max_synthetic_s: float = typer.Option(14_400.0, "--max-synthetic-s", help="Bound: seconds of synthetic time "
+                                          "one session may cover."),
+    max_wall_s: float = typer.Option(900.0, "--max-wall-s", help="Bound: seconds of wall time one session may "
+                                     "take (0 = unbounded)."),
     file_mode: Optional[str] = typer.Option(None, "--file-mode", envvar="SYNTHGEN_FILE_MODE",
                                             help="Octal mode of output files (default 0600: owner only; folders "
                                             "get x where r)."),
@@ -122,7 +128,9 @@ def generate(
             options=SessionOptions(step_timeout_ms=step_timeout_ms, screenshots=screenshots,
                                    image_format=image_format, image_scale=image_scale, image_quality=image_quality,
                                    capture_a11y=capture_a11y, a11y_format=a11y_format, capture_dom=capture_dom,
-                                   record_rrweb=record_rrweb or "rrweb" in parse_exports(export)))
+                                   record_rrweb=record_rrweb or "rrweb" in parse_exports(export),
+                                   max_actions=max_actions, max_synthetic_s=max_synthetic_s,
+                                   max_wall_s=max_wall_s or None))
         cfg.validate()
         with Progress(TextColumn("[bold]generate"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not progress) as bar:

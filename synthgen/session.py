@@ -38,7 +38,8 @@ from synthgen.scenario.templating import TemplateContext, render, render_target,
 from synthgen.schema import SCHEMA_VERSION
 from synthgen.uploads import make_upload
 
-__all__ = ["SessionSpec", "SessionOptions", "SessionResult", "Frame", "run_session", "session_start_time", "outside"]
+__all__ = ["SessionSpec", "SessionOptions", "SessionResult", "Frame", "run_session", "session_start_time", "outside",
+           "DEFAULT_MAX_ACTIONS", "DEFAULT_MAX_SYNTHETIC_S", "DEFAULT_MAX_WALL_S"]
 
 _BUTTON_NUM = {"left": 0, "middle": 1, "right": 2}
 _REAIMS = 2  # corrective re-aims before a press when the pointer is not on the target
@@ -76,6 +77,13 @@ class SessionSpec:
     base_url: str
 
 
+#: Bounds of one session (``SessionOptions``), far above any bundled scenario (at most 89 actions and
+#: ~3 min of synthetic time, a few seconds of wall time): a session that passes one fails with the reason.
+DEFAULT_MAX_ACTIONS = 20_000
+DEFAULT_MAX_SYNTHETIC_S = 4 * 3600.0
+DEFAULT_MAX_WALL_S = 900.0
+
+
 @dataclass(frozen=True)
 class SessionOptions:
     """How to run sessions (not what they contain)."""
@@ -92,6 +100,17 @@ class SessionOptions:
     a11y_format: str = "aria"  # aria (Playwright aria snapshot, YAML) | cdp (Accessibility.getFullAXTree, JSON)
     capture_dom: bool = False  # serialized DOM at each capture (~40 kB a page before compression)
     record_rrweb: bool = False  # rrweb DOM recording (needs a recorder from the worker)
+    max_actions: int = DEFAULT_MAX_ACTIONS  # action steps one session may run
+    max_synthetic_s: float = DEFAULT_MAX_SYNTHETIC_S  # synthetic time one session may cover
+    max_wall_s: float | None = DEFAULT_MAX_WALL_S  # wall time one session may take (None: unbounded)
+
+    def __post_init__(self) -> None:
+        from synthgen.errors import ConfigError
+
+        for name in ("max_actions", "max_synthetic_s", "max_wall_s"):
+            v = getattr(self, name)
+            if v is not None and not v > 0:
+                raise ConfigError(name, v, "a session bound must be above 0 (e.g. --max-actions 20000)")
 
 
 @dataclass(frozen=True)
@@ -155,10 +174,10 @@ class _Session:
         self.hand_on_keyboard = False
         self.approach: tuple[float, float] | None = None  # direction the pointer last moved in (click slips)
         fake = persona_faker(int(faker_ss.generate_state(1)[0]), spec.persona.identity.locale)
+        # The data row and the variables are filled in by run(), inside the session's error handling: a
+        # template that fails for one session's values fails that session, not the run.
         self.ctx = TemplateContext(persona=spec.persona.template_values(), faker=fake, variables={}, captured={},
-                                   data=data_row(spec.scenario, spec.index, self.plan_rng),
-                                   now=session_start_time(spec.seed).replace(tzinfo=None))
-        self.ctx.variables.update(render_variables(dict(spec.scenario.variables), self.ctx))
+                                   data={}, now=session_start_time(spec.seed).replace(tzinfo=None))
 
     # ---- helpers -------------------------------------------------------------------------------
     def _timeout(self, step: S.StepBase) -> float:
@@ -336,13 +355,19 @@ class _Session:
 
     # ---- steps ---------------------------------------------------------------------------------
     async def run(self) -> None:
+        self.step_id = "variables"  # what a failure here is reported as (failed_step)
+        self.ctx.data = data_row(self.spec.scenario, self.spec.index, self.plan_rng)
+        self.ctx.variables.update(render_variables(dict(self.spec.scenario.variables), self.ctx))
         w, h = self.viewport
         self.log.set_context(step_id="0", intent="session")
         self.log.add(0.0, "viewport", x=float(w), y=float(h))
         default_think = self.spec.scenario.think
         first = True
+        actions = 0
         for step_id, step in iter_actions(self.spec.scenario, self.plan_rng):
             self.step_id = step_id
+            actions += 1
+            self._check_bounds(step, actions)
             self.log.set_context(step_id=step_id, intent=step.kind)
             if not first and step.kind not in ("think", "screenshot", "assert", "capture", "wait_for"):
                 self._think(default_think)
@@ -363,6 +388,16 @@ class _Session:
             if self.observe.wants_step(self.clock, step.kind):
                 await self._capture("every" if self.observe.cadence.kind == "every" else "step")
             await self.observe.step_ended(self.clock)
+
+    def _check_bounds(self, step: S.StepBase, actions: int) -> None:
+        """Fail the session before its ``actions``-th action if that passes a bound (``SessionOptions``)."""
+        if actions > self.opts.max_actions:
+            raise StepError(self.step_id, step.kind, f"the session reached its bound of {self.opts.max_actions:,} "
+                            "actions", fix="lower the scenario's repeat counts, or raise --max-actions")
+        if self.clock > self.opts.max_synthetic_s * 1000.0:
+            raise StepError(self.step_id, step.kind, f"the session ran past its bound of "
+                            f"{self.opts.max_synthetic_s:,.0f} s of synthetic time",
+                            fix="shorten the scenario's repeats or think times, or raise --max-synthetic-s")
 
     async def _do_goto(self, step: S.Goto) -> None:
         url = self._abs_url(step.url)
@@ -532,14 +567,24 @@ async def run_session(spec: SessionSpec, driver: Driver, opts: SessionOptions = 
     s = _Session(spec, driver, opts, observe)
     error: str | None = None
     failed_step: str | None = None
+    bound = asyncio.timeout(opts.max_wall_s)
     try:
-        await s.run()
+        async with bound:
+            await s.run()
+    except TimeoutError as exc:
+        if not bound.expired():
+            error, failed_step = f"step {_sid(s)}: {type(exc).__name__}: {_first_line(exc)}", _sid(s)
+        else:  # wall time shapes nothing written unless a session runs into this bound
+            error, failed_step = (f"step {_sid(s)}: the session ran past its bound of {opts.max_wall_s:,.0f} s of "
+                                  "wall time; raise --max-wall-s if the app is just slow", _sid(s))
     except StepError as exc:
         error, failed_step = str(exc), exc.step_id
     except SynthgenError as exc:
         error, failed_step = f"step {_sid(s)}: {exc}", _sid(s)
     except PlaywrightError as exc:
         error, failed_step = f"step {_sid(s)}: browser error: {_first_line(exc)}", _sid(s)
+    except Exception as exc:  # anything else one session ran into is that session's failure, not the run's
+        error, failed_step = f"step {_sid(s)}: {type(exc).__name__}: {_first_line(exc)}", _sid(s)
     if error is not None and opts.failure_screenshot:
         try:
             s.log.set_context(intent="failure")

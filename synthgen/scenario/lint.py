@@ -196,7 +196,14 @@ def lint_scenario(scenario: Scenario, file: str, text: str = "",
         warn(None, None, "no think steps and no 'think:' default: pauses come only from the built-in "
              "think time", "add e.g. 'think: {median_ms: 900, sigma: 0.6}' at the top, or think steps")
     lo, hi = scenario.action_count_bounds()
-    if hi > MAX_ACTIONS_WARNING:
+    from synthgen.session import DEFAULT_MAX_ACTIONS  # here: the session module loads Playwright, lint need not
+
+    if lo > DEFAULT_MAX_ACTIONS:  # every session would fail at the bound: an error, not advice
+        out.append(LintIssue("error", file, None, None, f"every session runs at least {lo:,} actions, over the "
+                             f"bound of {DEFAULT_MAX_ACTIONS:,} actions a session may run (it would fail there)",
+                             "lower the repeat counts (nested repeats multiply), or raise --max-actions and "
+                             "lint with the same bound in mind"))
+    elif hi > MAX_ACTIONS_WARNING:
         warn(None, None, f"one session can run up to {hi:,} actions", "lower the repeat counts")
     if hi == 0:
         warn(None, None, "a session may run no action at all", "add a step outside repeat/optional")

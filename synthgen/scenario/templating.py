@@ -564,7 +564,10 @@ def render_variables(variables: dict[str, str], ctx: TemplateContext) -> dict[st
                 visit(e.name)
         local = TemplateContext(persona=ctx.persona, faker=ctx.faker, variables=done,
                                 captured=ctx.captured, data=ctx.data, now=ctx.now)
-        done[name] = render(tpl, local)
+        try:
+            done[name] = render(tpl, local)
+        except TemplateError as exc:  # name the variable: the session's error is all the user sees
+            raise TemplateError(f"variable '{name}': {exc.problem}", fix=exc.fix) from exc
         visiting.discard(name)
 
     for name in variables:  # declaration order keeps the faker draws reproducible
