@@ -53,7 +53,7 @@ SETTINGS = (
 def _rates(seed: int) -> tuple[float, float]:
     """Input actions and steps per synthetic minute, from one real session."""
     from synthgen.runner.local import GenerateConfig, generate
-    from synthgen.sinks.trajectories import segment_actions
+    from synthgen.dataset.exports.trajectories import segment_actions
 
     with tempfile.TemporaryDirectory() as tmp:
         generate(GenerateConfig(scenarios=[ROOT / "scenarios" / "webmail" / "compose_send.yaml"], sessions=1,

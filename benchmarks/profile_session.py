@@ -25,7 +25,7 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
 from synthgen.browser.playwright_driver import PlaywrightDriver  # noqa: E402
-from synthgen.sinks.parquet import ParquetSink  # noqa: E402
+from synthgen.dataset import SessionWriter  # noqa: E402
 
 __all__ = ["profile", "main"]
 
@@ -80,12 +80,12 @@ def profile(scenarios: list[Path], sessions: int, screenshots: str, concurrency:
     timers = _Timers()
     originals = {op: getattr(PlaywrightDriver, op) for op in _OPS if hasattr(PlaywrightDriver, op)}
     session_originals = {op: getattr(S._Session, op) for op in _SESSION_OPS if hasattr(S._Session, op)}
-    original_write = ParquetSink.write_session
+    original_write = SessionWriter.write
     for op, fn in originals.items():
         setattr(PlaywrightDriver, op, timers.wrap_async(op, fn))
     for op, fn in session_originals.items():
         setattr(S._Session, op, timers.wrap_async(_SESSION_OPS[op], fn))
-    ParquetSink.write_session = timers.wrap_sync("parquet write", original_write)  # type: ignore[method-assign]
+    SessionWriter.write = timers.wrap_sync("parquet write", original_write)  # type: ignore[method-assign]
     prof = cProfile.Profile() if use_cprofile else None
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -102,7 +102,7 @@ def profile(scenarios: list[Path], sessions: int, screenshots: str, concurrency:
             setattr(PlaywrightDriver, op, fn)
         for op, fn in session_originals.items():
             setattr(S._Session, op, fn)
-        ParquetSink.write_session = original_write  # type: ignore[method-assign]
+        SessionWriter.write = original_write  # type: ignore[method-assign]
     text = ""
     if prof:
         buf = io.StringIO()

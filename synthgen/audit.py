@@ -272,7 +272,7 @@ def _load_scenarios(paths: Iterable[Path]) -> dict[str, Scenario]:
 
 
 def _check_manifest(root: Path, report: AuditReport) -> None:
-    from synthgen.sinks.files import sha256_file
+    from synthgen.dataset.files import sha256_file
 
     mpath = root / "manifest.json"
     if not mpath.is_file():

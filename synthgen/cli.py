@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Console
@@ -38,6 +38,11 @@ def _fail(exc: Exception) -> None:
     """One line on stderr; exit code 1 when sessions could not all be written, 2 for usage errors."""
     from synthgen.errors import SessionFailed
 
+    from synthgen.errors import RunInterrupted
+
+    if isinstance(exc, RunInterrupted):
+        err.print(escape(str(exc)), highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code)
     err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)  # [ray] is no markup
     raise typer.Exit(1 if isinstance(exc, SessionFailed) else 2)
 
@@ -85,17 +90,14 @@ def generate(
     base_url: Optional[str] = typer.Option(None, "--base-url", help="Run every scenario against this URL instead "
                                            "of its app/base_url."),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip sessions already written completely."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Run again the sessions earlier runs of this "
+                                      "job recorded as failed (same seeds: a success writes what a first-time "
+                                      "success would)."),
     step_timeout_ms: float = typer.Option(10_000, "--step-timeout-ms", help="Default per-step timeout."),
     retries: int = typer.Option(1, "--retries", help="Extra attempts for a session whose browser or page crashed "
                                 "or hung (other failures are not retried)."),
     hang_timeout: float = typer.Option(30.0, "--hang-timeout", help="Seconds without an answer from the page "
                                        "before it counts as hung."),
-    max_actions: int = typer.Option(20_000, "--max-actions", help="Bound: action steps one session may run "
-                                    "(past it the session fails; lint errors on a scenario certain to pass it)."),
-    max_synthetic_s: float = typer.Option(14_400.0, "--max-synthetic-s", help="Bound: seconds of synthetic time "
-                                          "one session may cover."),
-    max_wall_s: float = typer.Option(900.0, "--max-wall-s", help="Bound: seconds of wall time one session may "
-                                     "take (0 = unbounded)."),
     file_mode: Optional[str] = typer.Option(None, "--file-mode", envvar="SYNTHGEN_FILE_MODE",
                                             help="Octal mode of output files (default 0600: owner only; folders "
                                             "get x where r)."),
@@ -110,12 +112,12 @@ def generate(
 
     Example: synthgen generate -s scenarios/webmail -n 20 --seed 7 -o output/run1
     """
-    from synthgen.observe.outputs import parse_exports
+    from synthgen.dataset import parse_exports
     from synthgen.runner.engine import generate_with
     from synthgen.runner.local import GenerateConfig, default_workers
-    from synthgen.sinks.fs import is_uri
+    from synthgen.dataset.destination import is_uri
     from synthgen.session import SessionOptions
-    from synthgen.sinks.files import parse_file_mode, set_file_mode
+    from synthgen.dataset.files import parse_file_mode, set_file_mode
 
     try:
         if file_mode is not None:
@@ -125,12 +127,11 @@ def generate(
             out=out_dir if is_uri(out_dir) else Path(out_dir),  # type: ignore[arg-type]
             workers=workers or default_workers(), concurrency=concurrency, chromium=chromium, resume=resume,
             base_url=base_url, exports=parse_exports(export), retries=retries, hang_timeout_s=hang_timeout,
+            retry_failed=retry_failed,
             options=SessionOptions(step_timeout_ms=step_timeout_ms, screenshots=screenshots,
                                    image_format=image_format, image_scale=image_scale, image_quality=image_quality,
                                    capture_a11y=capture_a11y, a11y_format=a11y_format, capture_dom=capture_dom,
-                                   record_rrweb=record_rrweb or "rrweb" in parse_exports(export),
-                                   max_actions=max_actions, max_synthetic_s=max_synthetic_s,
-                                   max_wall_s=max_wall_s or None))
+                                   record_rrweb=record_rrweb or "rrweb" in parse_exports(export)))
         cfg.validate()
         with Progress(TextColumn("[bold]generate"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not progress) as bar:
@@ -141,7 +142,8 @@ def generate(
                 bar.update(task, completed=done, total=total, info=info)
 
             summary = generate_with(engine, cfg, ray_address=ray_address, ray_batch=ray_batch,
-                                    on_progress=on_progress, command=" ".join(["synthgen", *sys.argv[1:]]))
+                                    on_progress=on_progress, command=" ".join(["synthgen", *sys.argv[1:]]),
+                                    on_note=lambda line: bar.console.print(escape(line), highlight=False))
     except SynthgenError as exc:
         _fail(exc)
         return
@@ -152,13 +154,37 @@ def generate(
     out.print(f"synthetic  {s.synthetic_seconds:,.1f} s of human time")
     out.print(f"wall       {s.wall_seconds:,.1f} s  ({s.realtime_factor:,.1f}x real time)")
     out.print(f"peak RSS   {s.peak_rss_mb:,.0f} MB (largest process)")
-    out.print(f"dataset    {s.out}/  (events/ sessions/ personas/ manifest.json)")
-    for f in s.failures[:10]:
-        err.print(f"[red]failed[/] {f.session_id}: {f.error}", highlight=False, soft_wrap=True)
-    if len(s.failures) > 10:
-        err.print(f"... and {len(s.failures) - 10} more (sessions/*.parquet: status, error, failed_step)")
+    out.print(f"dataset    {s.out}/  ({' '.join(_written_parts(s.out))})", highlight=False)
+    _print_failures("failed", s.failures, s.failed - len(s.earlier_failures))
+    if s.earlier_failures:
+        _print_failures("failed earlier", s.earlier_failures, len(s.earlier_failures))
+        err.print(f"{len(s.earlier_failures)} sessions failed in earlier runs of this job; re-run with "
+                  "--retry-failed to run them again", highlight=False)
     if s.failed:
         raise typer.Exit(1)
+
+
+def _written_parts(root: Any) -> list[str]:
+    """The dataset's folders and files as they are on disk (every one, not a fixed list)."""
+    from synthgen.dataset import layout as L
+
+    p = Path(str(root))
+    if not p.is_dir():
+        return ["sessions/", "events/", "personas/", L.MANIFEST_NAME]
+    names = [n + "/" if (p / n).is_dir() else n for n in L.TOP_LEVEL if (p / n).exists()]
+    exports = sorted(d.name for d in (p / L.EXPORTS).iterdir()) if (p / L.EXPORTS).is_dir() else []
+    return [n if n != L.EXPORTS + "/" else f"{L.EXPORTS}/{{{','.join(exports)}}}/" for n in names]
+
+
+def _print_failures(label: str, failures: list[Any], count: int) -> None:
+    """Each failure on one line with its step and screenshot; every target printed as written (escaped)."""
+    for f in failures[:10]:
+        where = f" (step {f.failed_step})" if getattr(f, "failed_step", None) else ""
+        shot = f"; screenshot {f.screenshot}" if getattr(f, "screenshot", None) else ""
+        err.print(f"[red]{label}[/] {escape(f.session_id)}{escape(where)}: {escape(str(f.error))}{escape(shot)}",
+                  highlight=False, soft_wrap=True)
+    if count > 10:
+        err.print(f"... and {count - 10} more (synthgen stats DATASET lists every failure)", highlight=False)
 
 
 @app.command()
@@ -270,7 +296,9 @@ def scenarios_schema(out_file: Optional[Path] = typer.Option(None, "--out", "-o"
 
     text = _json.dumps(scenario_json_schema(), indent=2)
     if out_file:
-        out_file.write_text(text + "\n")
+        from synthgen.dataset.files import write_bytes_atomic
+
+        write_bytes_atomic(out_file, (text + "\n").encode())
     else:
         print(text)
 
@@ -303,7 +331,7 @@ def export_cmd(dataset: Path = typer.Argument(..., help="A generated dataset fol
 
     Example: synthgen export output/run1 --format trajectories,balabit
     """
-    from synthgen.observe.outputs import export_dataset
+    from synthgen.dataset import export_dataset
 
     try:
         counts = export_dataset(dataset, fmt, sessions=session or None)
@@ -317,7 +345,8 @@ def export_cmd(dataset: Path = typer.Argument(..., help="A generated dataset fol
 @app.command()
 def view(dataset: Path = typer.Argument(..., help="A generated dataset folder."),
          session: Optional[str] = typer.Option(None, "--session", help="Session id (default: the first)."),
-         out_file: Path = typer.Option(Path("view.html"), "--out", "-o", help="The HTML file to write.")) -> None:
+         out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="The HTML file to write (default: "
+                                                 "DATASET-view.html beside the dataset).")) -> None:
     """Write a self-contained HTML page of one session: frames with the mouse path, timeline, speed profiles.
 
     Example: synthgen view output/run1 --session webmail-compose-send-s7-00000 --out view.html

@@ -11,8 +11,10 @@
     ├── StepError              a step failed while running a session (step id, kind, reason)
     │   ├── TargetNotFoundError    the target never matched an element
     │   └── AssertionFailedError   an ``assert`` step did not hold
-    ├── SessionFailed          a session gave up after retries (wraps the cause)
+    ├── SessionFailed          a session gave up after retries (wraps the cause); exit code 1
+    │   └── RunInterrupted     SIGINT/SIGTERM stopped the run (exit code 130/143)
     └── OutputError            the dataset cannot be written (path, reason)
+        └── DatasetRefused     --out is not this job's dataset (another job's, or not a dataset at all)
 
 >>> str(ConfigError("sessions", -1, "must be at least 1"))
 'sessions=-1: must be at least 1'
@@ -33,7 +35,9 @@ __all__ = [
     "TargetNotFoundError",
     "AssertionFailedError",
     "SessionFailed",
+    "RunInterrupted",
     "OutputError",
+    "DatasetRefused",
 ]
 
 
@@ -111,3 +115,20 @@ class SessionFailed(SynthgenError):
 
 class OutputError(SynthgenError, OSError):
     """The output dataset cannot be written."""
+
+
+class DatasetRefused(OutputError):
+    """``--out`` names a folder synthgen will not write into: says why and what to do instead."""
+
+
+class RunInterrupted(SessionFailed):
+    """A signal stopped the run; what was written is complete and a re-run finishes the job.
+
+    >>> e = RunInterrupted(15, written=3, missing=2); (e.exit_code, str(e))
+    (143, 'interrupted: 3 sessions written, 2 not; re-run the same command to finish')
+    """
+
+    def __init__(self, signum: int, *, written: int, missing: int) -> None:
+        self.signum, self.written, self.missing = signum, written, missing
+        self.exit_code = 128 + signum
+        super().__init__(f"interrupted: {written} sessions written, {missing} not; re-run the same command to finish")

@@ -184,6 +184,8 @@ class Manifest(BaseModel):
     command: str
     config: dict[str, Any]
     seed: int
+    #: what shapes the bytes (synthgen.dataset.job): the same job on a re-run completes this dataset
+    job: dict[str, Any] = {}
     sessions_total: int = 0
     sessions_ok: int = 0
     sessions_failed: int = 0

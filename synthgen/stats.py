@@ -8,7 +8,6 @@ on disk per table (``events``, ``frames``, ``observations``, ``exports/<format>`
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,10 @@ from typing import Any
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from synthgen.errors import SynthgenError
+from synthgen.dataset import DatasetReader, read_manifest
+from synthgen.dataset import layout as L
+from synthgen.dataset.manifest import manifest_paths
+from synthgen.dataset.reader import failure_frame
 
 __all__ = ["dataset_stats", "print_stats"]
 
@@ -35,23 +37,18 @@ def dataset_stats(root: Path) -> dict[str, Any]:
     >>> dataset_stats(Path(tempfile.mkdtemp()))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    synthgen.errors.SynthgenError: ... is not a synthgen dataset ...
+    synthgen.dataset.reader.NotADataset: ... is not a synthgen dataset ...
     """
     root = Path(root)
-    sess_dir = root / "sessions"
-    if not sess_dir.is_dir():
-        raise SynthgenError(f"{root} is not a synthgen dataset (no sessions/ folder); give the --out of a "
-                            "`synthgen generate` run")
-    rows: list[dict[str, Any]] = []
-    for p in sorted(sess_dir.glob("*.parquet")):
-        rows.extend(pq.read_table(p, columns=["session_id", "scenario", "status", "duration_ms", "n_events"])
-                    .to_pylist())
+    reader = DatasetReader(root).require()
+    rows = list(reader.rows(["session_id", "scenario", "status", "duration_ms", "n_events", "error",
+                             "failed_step"]))
     by_scenario: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
         by_scenario[r["scenario"]][r["status"]] += 1
     types: Counter = Counter()
     n_events = 0
-    for p in sorted((root / "events").glob("*.parquet")):
+    for p in sorted((root / L.EVENTS).glob("*.parquet")):
         col = pq.read_table(p, columns=["type"]).column("type")
         vc = pc.value_counts(col.cast("string") if hasattr(col.type, "value_type") else col)
         for item in vc.to_pylist():
@@ -59,21 +56,23 @@ def dataset_stats(root: Path) -> dict[str, Any]:
         n_events += len(col)
     durations = sorted(float(r["duration_ms"]) for r in rows)
     files: dict[str, dict[str, int]] = defaultdict(lambda: {"files": 0, "bytes": 0})
-    for p in root.rglob("*"):
-        if p.is_file() and not p.name.startswith("."):
-            t = _table_of(p.relative_to(root).as_posix())
-            files[t]["files"] += 1
-            files[t]["bytes"] += p.stat().st_size
+    for rel, size in manifest_paths(reader.dest):
+        t = _table_of(rel)
+        files[t]["files"] += 1
+        files[t]["bytes"] += size
     obs = {"captures": 0, "a11y_bytes": 0, "dom_bytes": 0, "frame_bytes": 0}
-    for p in sorted((root / "observations").glob("*.parquet")):
+    for p in sorted((root / L.OBSERVATIONS).glob("*.parquet")):
         t = pq.read_table(p, columns=["a11y_bytes", "dom_bytes", "frame_bytes"])
         obs["captures"] += t.num_rows
         for k in ("a11y_bytes", "dom_bytes", "frame_bytes"):
             obs[k] += int(pc.sum(t.column(k)).as_py() or 0)
     manifest = {}
-    if (root / "manifest.json").is_file():
-        m = json.loads((root / "manifest.json").read_text())
+    m = read_manifest(reader.dest)
+    if m is not None:
         manifest = {k: m.get(k) for k in ("schema_version", "generator_version", "command", "seed")}
+    failures = [{"session_id": r["session_id"], "scenario": r["scenario"], "failed_step": r["failed_step"],
+                 "error": r["error"], "screenshot": failure_frame(reader, r["session_id"])}
+                for r in rows if r["status"] != "ok"]
     synth_s = sum(durations) / 1000.0
     total_bytes = sum(v["bytes"] for v in files.values())
     return {
@@ -81,7 +80,8 @@ def dataset_stats(root: Path) -> dict[str, Any]:
         **manifest,
         "sessions": {"total": len(rows), "ok": sum(r["status"] == "ok" for r in rows),
                      "failed": sum(r["status"] != "ok" for r in rows),
-                     "by_scenario": {k: dict(v) for k, v in sorted(by_scenario.items())}},
+                     "by_scenario": {k: dict(v) for k, v in sorted(by_scenario.items())},
+                     "failures": failures},
         "events": {"total": n_events, "by_type": dict(sorted(types.items(), key=lambda kv: -kv[1]))},
         "synthetic": {"seconds": round(synth_s, 3),
                       "session_median_s": round(durations[len(durations) // 2] / 1000.0, 3) if durations else 0.0,
@@ -142,6 +142,19 @@ def print_stats(st: dict[str, Any], console: Any) -> None:
     for name, n in st["events"]["by_type"].items():
         ev.add_row(name, f"{n:,}", f"{100.0 * n / total:.1f}%")
     console.print(ev)
+
+    if s["failures"]:
+        from rich.markup import escape
+
+        fl = Table(title="failed sessions", title_justify="left")
+        fl.add_column("session")
+        fl.add_column("step")
+        fl.add_column("reason", overflow="fold")
+        fl.add_column("screenshot")
+        for f in s["failures"]:
+            fl.add_row(escape(f["session_id"]), escape(str(f["failed_step"] or "")), escape(str(f["error"] or "")),
+                       escape(f["screenshot"] or ""))
+        console.print(fl)
 
     by = Table(title="bytes on disk", title_justify="left")
     by.add_column("table")

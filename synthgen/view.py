@@ -28,7 +28,8 @@ import numpy as np
 import pyarrow as pa
 
 from synthgen.errors import SynthgenError
-from synthgen.observe.outputs import StoredSession, load_session, session_ids
+from synthgen.dataset import DatasetReader, StoredSession
+from synthgen.dataset.files import write_bytes_atomic
 
 __all__ = ["write_view", "render_view", "speed_colors"]
 
@@ -268,19 +269,29 @@ def render_view(s: StoredSession, root: Path) -> str:
     return "".join(parts)
 
 
-def write_view(dataset: Path, session: str | None, out: Path) -> Path:
-    """Write the view of ``session`` (default: the first) of ``dataset`` to ``out``; returns ``out``."""
+def default_view_path(dataset: Path) -> Path:
+    """Where ``synthgen view`` writes when not told: beside the dataset, never into the current folder.
+
+    >>> default_view_path(Path("output/demo"))
+    PosixPath('output/demo-view.html')
+    """
+    d = Path(dataset)
+    return d.parent / f"{d.name}-view.html"
+
+
+def write_view(dataset: Path, session: str | None, out: Path | None = None) -> Path:
+    """Write the view of ``session`` (default: the first) of ``dataset`` to ``out`` (default: beside the
+    dataset), owner-only like the dataset; returns the path."""
     root = Path(dataset)
-    ids = session_ids(root)
+    reader = DatasetReader(root).require()
+    ids = reader.complete_ids()
     if not ids:
         raise SynthgenError(f"{root} has no finished sessions to view")
     sid = session or ids[0]
     if sid not in ids:
         near = ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "")
         raise SynthgenError(f"no session {sid!r} in {root}; sessions there: {near}")
-    text = render_view(load_session(root, sid), root)
-    out = Path(out)
-    if out.parent and not out.parent.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    text = render_view(reader.load(sid), root)
+    out = Path(out) if out is not None else default_view_path(root)
+    write_bytes_atomic(out, text.encode("utf-8"))  # inlined screen captures: as private as the dataset
     return out

@@ -256,7 +256,8 @@ def write_report(dataset: Path | None, out_html: Path, reference: str = "freihau
         ev.notes.append("real and synthetic tasks differ (dataset scenarios vs the reference task): "
                         "part of any gap is the task, not the motor model")
         title = f"synthgen fidelity report: {Path(dataset).name}"
+    from synthgen.dataset.files import write_bytes_atomic
+
     out = Path(out_html)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(ev, title=title, seed=seed), encoding="utf-8")
+    write_bytes_atomic(out, render_html(ev, title=title, seed=seed).encode("utf-8"))  # owner-only, like data
     return out

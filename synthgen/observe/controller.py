@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from synthgen.dataset.layout import frame_file
 from synthgen.observe.cadence import Cadence
 from synthgen.observe.capture import Capture, CaptureSpec, Observer
 from synthgen.observe.table import ObservationLog
@@ -74,7 +75,7 @@ class ObserveController:
     async def shoot(self, *, index: int, clock: float, reason: str, name: str | None = None) -> tuple[str, bytes]:
         """Capture now; returns the frame's dataset-relative path and its bytes."""
         cap: Capture = await self.observer.capture(self.spec)
-        path = f"frames/{self.session_id}/{index:05d}{'-' + _slug(name) if name else ''}.{self.spec.ext}"
+        path = frame_file(self.session_id, index, _slug(name) if name else "", self.spec.ext)
         t = self.target
         box = (t.box.x, t.box.y, t.box.width, t.box.height) if t is not None else None
         self.log.add(path=path, reason=reason, image_format=self.spec.image_format, width=cap.width,

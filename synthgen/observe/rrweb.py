@@ -17,7 +17,7 @@ How it works:
   marker before it. No wall-clock time reaches the output; reactions share their cause's timestamp.
 
 The stored recording (``recordings/<session_id>.json.gz``) holds the DOM events and the pointer's
-target node ids; :mod:`synthgen.sinks.rrweb` merges them with the events into a player-ready file.
+target node ids; :mod:`synthgen.dataset.exports.rrweb` merges them with the events into a player-ready file.
 
 >>> stream = [{"k": "m", "s": 0.0}, {"k": "e", "e": {"type": 4, "data": {}, "timestamp": 1}},
 ...           {"k": "i", "t": "mousedown", "b": 0, "id": 7}, {"k": "e", "e": {"type": 3,
@@ -38,6 +38,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from synthgen.dataset.exports.rrweb import EventType, Interaction, Source
+
 if TYPE_CHECKING:
     import pyarrow as pa
     from playwright.async_api import Page
@@ -48,24 +50,6 @@ __all__ = ["RrwebRecorder", "build_recording", "recorder_script", "vendor_file",
 RRWEB_VERSION = "2.1.6"
 RECORDING_FORMAT = "synthgen-rrweb-dom/1"
 BINDING = "__sg_rrweb"
-
-
-class EventType:
-    """rrweb ``EventType`` values."""
-
-    DOM_CONTENT_LOADED, LOAD, FULL_SNAPSHOT, INCREMENTAL, META, CUSTOM = 0, 1, 2, 3, 4, 5
-
-
-class Source:
-    """rrweb ``IncrementalSource`` values used here."""
-
-    MUTATION, MOUSE_MOVE, MOUSE_INTERACTION, SCROLL, VIEWPORT, INPUT, TOUCH_MOVE, DRAG = 0, 1, 2, 3, 4, 5, 6, 12
-
-
-class Interaction:
-    """rrweb ``MouseInteractions`` values."""
-
-    MOUSE_UP, MOUSE_DOWN, CLICK, CONTEXT_MENU, DBLCLICK, FOCUS, BLUR = 0, 1, 2, 3, 4, 5, 6
 
 
 # Pointer interactions the export rebuilds from the events table (rrweb's own are not recorded).

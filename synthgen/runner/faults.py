@@ -9,9 +9,9 @@ Pieces, used by :mod:`synthgen.runner.worker` and :mod:`synthgen.runner.local`:
 
 * :class:`WatchdogDriver` wraps a driver so that no call waits forever on a hung page;
 * :class:`PageWatch` answers dialogs, closes popups, notes crashes and page script errors;
-* :func:`classify` names the fault behind a failed attempt (or ``None``: not retryable);
-* :class:`DatasetLock` keeps two runs from writing one dataset at once;
-* :func:`repair_dataset` removes what a killed run left: temporary files and half-written sessions.
+* :func:`classify` names the fault behind a failed attempt (or ``None``: not retryable).
+
+The dataset's own safety (the lock, repairing a killed run's leftovers) lives in :mod:`synthgen.dataset`.
 
 >>> Fault.PAGE_CRASH.describe()
 'the page crashed (its renderer process died)'
@@ -20,33 +20,18 @@ Pieces, used by :mod:`synthgen.runner.worker` and :mod:`synthgen.runner.local`:
 from __future__ import annotations
 
 import asyncio
-import errno
-import fcntl
 import inspect
-import os
-import re
-import shutil
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
-from synthgen.errors import OutputError, SessionFailed, SynthgenError
+from synthgen.errors import SessionFailed, SynthgenError
+from synthgen.runner.config import DEFAULT_HANG_TIMEOUT_S
 
-__all__ = [
-    "Fault", "PageHungError", "RunIncomplete", "WatchdogDriver", "PageWatch", "classify", "DatasetLock", "RepairReport",
-    "repair_dataset", "is_temp_name", "LOCK_NAME", "DEFAULT_HANG_TIMEOUT_S",
-]
+__all__ = ["Fault", "PageHungError", "RunIncomplete", "WatchdogDriver", "PageWatch", "classify",
+           "DEFAULT_HANG_TIMEOUT_S"]
 
-#: a driver call without a timeout of its own may take this long before the page counts as hung
-#: (the slowest legitimate one, ``settle`` after a navigation, waits up to 25 s)
-DEFAULT_HANG_TIMEOUT_S = 30.0
-#: lock file at the dataset root; starts with "." so readers and the manifest skip it
-LOCK_NAME = ".synthgen.lock"
 _MAX_PAGE_ERRORS = 3
-# session ids are "<scenario>-s<job seed>-<index>" (synthgen.runner.plan.session_id)
-_SESSION_ID = re.compile(r"^[a-z0-9_-]+-s\d+-\d{5,}$")
-_KEEP_DIRS = ("sessions", "personas")
 
 
 class Fault(str, Enum):
@@ -267,118 +252,3 @@ def classify(*, browser_connected: bool, watch: PageWatch | None = None,
     if driver is not None and driver.tripped is not None:
         return Fault.PAGE_HUNG
     return None
-
-
-def is_temp_name(name: str) -> bool:
-    """Whether a file name is one of :func:`synthgen.sinks.files.write_atomic`'s temporary names.
-
-    >>> is_temp_name(".a.parquet.tmp-123"), is_temp_name("a.parquet")
-    (True, False)
-    """
-    return name.startswith(".") and ".tmp-" in name
-
-
-class DatasetLock:
-    """An exclusive lock on a dataset folder for the length of a run (released by the OS if killed).
-
-    >>> import tempfile
-    >>> d = Path(tempfile.mkdtemp())
-    >>> with DatasetLock(d):
-    ...     DatasetLock(d).acquire()  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    synthgen.errors.OutputError: another synthgen run (pid ...) is writing to ...; wait for it to finish or choose another --out
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.path = Path(root) / LOCK_NAME
-        self._fd: int | None = None
-
-    def acquire(self) -> "DatasetLock":
-        from synthgen.sinks.files import FILE_MODE
-
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        except OSError as exc:
-            raise OutputError(f"cannot create {self.path}: {exc.strerror or exc}; choose a writable --out") from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            try:
-                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-            finally:
-                os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise OutputError(f"another synthgen run (pid {holder}) is writing to {self.path.parent}; "
-                                  "wait for it to finish or choose another --out") from None
-            raise OutputError(f"cannot lock {self.path}: {exc.strerror or exc}") from exc
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        self._fd = fd
-        return self
-
-    def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> "DatasetLock":
-        return self.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-@dataclass
-class RepairReport:
-    """What :func:`repair_dataset` removed."""
-
-    temp_files: list[str] = field(default_factory=list)
-    incomplete_sessions: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.temp_files or self.incomplete_sessions)
-
-
-def repair_dataset(root: Path) -> RepairReport:
-    """Remove leftovers of an interrupted run; call it holding :class:`DatasetLock`.
-
-    Leftovers are temporary files (``.<name>.tmp-<pid>``, never read as data) and the events and
-    frames of sessions whose ``sessions/<id>.parquet`` row was never written (the row is written last,
-    so its absence means the session is incomplete; a re-run writes the session again in full).
-
-    >>> import tempfile
-    >>> d = Path(tempfile.mkdtemp()); (d / "events").mkdir()
-    >>> _ = (d / "events" / "a-s1-00000.parquet").write_bytes(b"x"); _ = (d / "events" / ".b.parquet.tmp-9").write_bytes(b"")
-    >>> r = repair_dataset(d); (r.temp_files, r.incomplete_sessions)
-    (['events/.b.parquet.tmp-9'], ['a-s1-00000'])
-    """
-    root = Path(root)
-    report = RepairReport()
-    if not root.is_dir():
-        return report
-    for p in sorted(root.rglob(".*")):
-        if p.is_file() and is_temp_name(p.name):
-            try:
-                p.unlink()
-                report.temp_files.append(p.relative_to(root).as_posix())
-            except FileNotFoundError:
-                pass
-    done = {p.stem for p in (root / "sessions").glob("*.parquet")} if (root / "sessions").is_dir() else set()
-    orphans: set[str] = set()
-    # Every sink names a session's files and folders by its id (events/<id>.parquet, frames/<id>/,
-    # observations/<id>.parquet, ...); anything so named without a sessions row is from an unfinished session.
-    for top in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in _KEEP_DIRS):
-        for p in sorted(top.rglob("*"), key=lambda q: len(q.parts)):
-            sid = p.name.split(".", 1)[0]
-            if not _SESSION_ID.search(sid) or sid in done or not p.exists():
-                continue
-            if p.is_dir():
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                p.unlink(missing_ok=True)
-            orphans.add(sid)
-    report.incomplete_sessions = sorted(orphans)
-    return report

@@ -13,6 +13,7 @@ import zlib
 
 import numpy as np
 
+from synthgen.dataset.layout import session_id
 from synthgen.errors import ConfigError
 from synthgen.persona.model import Persona
 from synthgen.scenario.model import Scenario
@@ -25,11 +26,6 @@ def session_seed(job_seed: int, scenario_name: str, index: int) -> int:
     """The seed of one session."""
     tag = zlib.crc32(scenario_name.encode("utf-8"))
     return int(np.random.SeedSequence([job_seed, tag, index]).generate_state(1, dtype=np.uint64)[0] >> 1)
-
-
-def session_id(job_seed: int, scenario_name: str, index: int) -> str:
-    """A readable, unique, deterministic session id: ``<scenario>-s<seed>-<index>``."""
-    return f"{scenario_name}-s{job_seed}-{index:05d}"
 
 
 def plan_sessions(scenarios: list[Scenario], sessions_per_scenario: int, job_seed: int,

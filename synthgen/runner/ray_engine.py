@@ -4,14 +4,13 @@ The coordinator plans every session (seeds from :mod:`synthgen.runner.plan`, so 
 depend on how many tasks run or in which order), leaves out sessions already written completely (their
 ``sessions`` row exists at the destination), and submits batches of sessions as Ray tasks. Each task runs
 its batch in its own Chromium with the ordinary worker (:func:`synthgen.runner.worker.run_specs`), serving
-the bundled apps itself on its node, and writes to the destination: directly into a local folder (or a
-shared mount), or staged locally and published file by file to any filesystem pyarrow supports
-(``s3://``, ``gs://``, ...), each session's sessions row last (:class:`synthgen.sinks.fs.Destination`).
-A task re-run by Ray (a node died) skips the sessions its first run already wrote. A local destination
-is locked for the run and cleared of an interrupted run's leftovers first, as the local engine does
-(:class:`synthgen.runner.faults.DatasetLock`, :func:`synthgen.runner.faults.repair_dataset`); on object
-stores there are no locks, and a re-run simply rewrites, under the same names, any session whose
-sessions row is missing.
+the bundled apps itself on its node, and writes straight to the destination, a local folder (or a shared
+mount) or any filesystem pyarrow supports (``s3://``, ``gs://``, ...), each file whole and each session's
+sessions row last (:class:`synthgen.dataset.SessionWriter`). A task re-run by Ray (a node died) skips the
+sessions its first run already wrote. The job is prepared, checked against the dataset's marker, and
+finished (repair, manifest) exactly as by the local engine (:mod:`synthgen.runner.job`); a local
+destination is locked for the run (:class:`synthgen.dataset.DatasetLock`); on object stores there are no
+locks, and a re-run simply rewrites, under the same names, any session whose sessions row is missing.
 
 Ray is imported only here, only when this engine runs.
 
@@ -24,8 +23,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import math
-import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -33,26 +30,18 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-import pyarrow.parquet as pq
-
-from synthgen import __version__
 from synthgen.browser.launch import BUNDLED_HOST
+from synthgen.dataset import DatasetLock, DatasetReader, Destination, open_dataset, repair_dataset, write_personas
+from synthgen.dataset.files import ensure_dir
+from synthgen.dataset.repair import remove_session
 from synthgen.errors import ConfigError, SynthgenError
-from synthgen.persona.population import sample_personas
-from synthgen.runner.engine import Tally
-from synthgen.runner.faults import DatasetLock, repair_dataset
-from synthgen.runner.local import GenerateConfig, RunSummary, _base_urls
-from synthgen.runner.manifest import MANIFEST_NAME, write_manifest
+from synthgen.runner.config import GenerateConfig, RunSummary, SessionSummary, Tally, WorkerConfig
+from synthgen.runner.job import PreparedJob, base_urls, finish_dataset, prepare_job, select_todo
 from synthgen.runner.plan import plan_sessions
-from synthgen.runner.worker import SessionSummary, WorkerConfig, run_specs
-from synthgen.scenario.loader import load_scenarios
-from synthgen.schema import Manifest, ManifestFile
+from synthgen.runner.worker import run_specs
 from synthgen.session import SessionSpec
-from synthgen.sinks.files import ensure_dir
-from synthgen.sinks.fs import Destination, remove_tree
-from synthgen.sinks.parquet import write_personas
 
-__all__ = ["RayOptions", "generate_ray", "run_batch", "build_manifest_fs", "import_ray", "RAY_HINT"]
+__all__ = ["RayOptions", "generate_ray", "run_batch", "import_ray", "RAY_HINT"]
 
 RAY_HINT = "pip install 'synthgen[ray]'"
 
@@ -106,8 +95,8 @@ def run_batch(specs: list[SessionSpec], wcfg: WorkerConfig, dest: str | Destinat
 
     dest = dest if isinstance(dest, Destination) else Destination.from_uri(dest)
     if resume:
-        done = dest.list_names("sessions")
-        specs = [s for s in specs if f"{s.session_id}.parquet" not in done]
+        done = set(DatasetReader(dest).complete_ids())
+        specs = [s for s in specs if s.session_id not in done]
     tally = Tally()
     if not specs:
         return _tally_of(tally)
@@ -117,23 +106,9 @@ def run_batch(specs: list[SessionSpec], wcfg: WorkerConfig, dest: str | Destinat
             # Every node serves the bundled apps itself; Chromium maps BUNDLED_HOST to this port, so the
             # URLs (and the events) are the same as on any other node.
             port = stack.enter_context(AppServer()).port
-        staging: Path | None = None
-        if dest.is_local:
-            out = dest.local_path
-        else:
-            staging = Path(tempfile.mkdtemp(prefix="synthgen-ray-"))
-            stack.callback(remove_tree, staging)
-            out = staging
-        cfg = dataclasses.replace(wcfg, out=out, app_port=port)
-
-        def done_one(s: SessionSummary) -> None:
-            tally.add(s)
-            if staging is not None:
-                dest.publish(staging)  # each finished session leaves this node at once
-
-        asyncio.run(run_specs(specs, cfg, on_done=done_one))
-        if staging is not None:
-            dest.publish(staging)
+        # The session writer puts each file straight at the destination, the sessions row last.
+        cfg = dataclasses.replace(wcfg, out=dest.local_path if dest.is_local else dest.uri, app_port=port)
+        asyncio.run(run_specs(specs, cfg, on_done=tally.add))
     return _tally_of(tally)
 
 
@@ -148,51 +123,6 @@ def _auto_batch(n: int, cpus: float) -> int:
     (3, 32, 1)
     """
     return max(1, min(32, math.ceil(n / max(1.0, 2 * cpus))))
-
-
-def build_manifest_fs(dest: Destination, *, command: str, config: dict[str, Any], seed: int) -> Manifest:
-    """:func:`synthgen.runner.manifest.build_manifest` for a dataset on any pyarrow filesystem."""
-    files: list[ManifestFile] = []
-    ok = failed = events = 0
-    synth_ms = 0.0
-    for rel, size in dest.walk():
-        if rel == MANIFEST_NAME:
-            continue
-        table = rel.split("/", 1)[0]
-        rows = 0
-        if rel.endswith(".parquet"):
-            with dest.fs.open_input_file(dest.path(rel)) as fh:
-                pf = pq.ParquetFile(fh)
-                rows = pf.metadata.num_rows
-                if table == "sessions":
-                    for r in pf.read(columns=["status", "n_events", "duration_ms"]).to_pylist():
-                        ok += r["status"] == "ok"
-                        failed += r["status"] != "ok"
-                        events += int(r["n_events"])
-                        synth_ms += float(r["duration_ms"])
-        files.append(ManifestFile(path=rel, table=table, rows=rows, bytes=size, sha256=dest.sha256(rel)))
-    return Manifest(generator_version=__version__, command=command, config=config, seed=seed,
-                    sessions_total=ok + failed, sessions_ok=ok, sessions_failed=failed, events_total=events,
-                    synthetic_seconds=round(synth_ms / 1000.0, 3), files=files)
-
-
-def _write_manifest(dest: Destination, *, command: str, config: dict[str, Any], seed: int) -> Manifest:
-    if dest.is_local:
-        return write_manifest(dest.local_path, command=command, config=config, seed=seed)
-    import json
-
-    m = build_manifest_fs(dest, command=command, config=config, seed=seed)
-    dest.put_bytes(MANIFEST_NAME, (json.dumps(m.model_dump(mode="json"), indent=2) + "\n").encode())
-    return m
-
-
-def _write_personas(dest: Destination, personas: list[Any]) -> None:
-    if dest.is_local:
-        write_personas(dest.local_path, personas)
-        return
-    with tempfile.TemporaryDirectory(prefix="synthgen-personas-") as tmp:
-        write_personas(Path(tmp), personas)
-        dest.publish(Path(tmp))
 
 
 def _worker_config(cfg: GenerateConfig, opts: RayOptions) -> WorkerConfig:
@@ -226,52 +156,50 @@ def generate_ray(cfg: GenerateConfig, opts: RayOptions = RayOptions(),
 
     ``cfg.workers`` is ignored (the cluster's CPUs decide); ``cfg.concurrency`` is pages per task.
     """
-    ray = import_ray()
+    import_ray()
     cfg.validate()
     if opts.batch_size < 0:
         raise ConfigError("ray_batch", opts.batch_size, "must be 0 (auto) or more")
     t0 = time.perf_counter()
-    scenarios = load_scenarios(cfg.scenarios)
-    names = [s.name for s in scenarios]
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise ConfigError("scenarios", [str(p) for p in cfg.scenarios],
-                          f"scenario names must be unique in a job; repeated: {', '.join(dup)}")
-    personas = sample_personas(cfg.personas, seed=cfg.seed)
+    prepared = prepare_job(cfg)
     dest = Destination.from_uri(cfg.out if isinstance(cfg.out, str) else str(cfg.out))
+    open_dataset(dest, prepared.job, create=False)
     with ExitStack() as run_lock:
         if dest.is_local:
-            local = ensure_dir(dest.local_path)
-            run_lock.enter_context(DatasetLock(local))
-            repair_dataset(local)
-        return _generate_locked(cfg, opts, scenarios, personas, dest, t0, on_progress, command)
+            run_lock.enter_context(DatasetLock(ensure_dir(dest.local_path)))
+        open_dataset(dest, prepared.job)
+        return _generate_locked(cfg, opts, prepared, dest, t0, on_progress, command)
 
 
-def _generate_locked(cfg: GenerateConfig, opts: RayOptions, scenarios: list[Any], personas: list[Any],
-                     dest: Destination, t0: float,
+def _generate_locked(cfg: GenerateConfig, opts: RayOptions, prepared: PreparedJob, dest: Destination, t0: float,
                      on_progress: Callable[[int, int, SessionSummary | None], None] | None,
                      command: str | None) -> RunSummary:
     ray = import_ray()
     with ExitStack() as stack:
         # Checks that every app answers here; the tasks serve the bundled apps themselves.
-        urls, _port = _base_urls(scenarios, cfg, stack)
-    specs = plan_sessions(scenarios, cfg.sessions, cfg.seed, personas, urls)
-    done_names = dest.list_names("sessions") if cfg.resume else set()
-    todo = [s for s in specs if f"{s.session_id}.parquet" not in done_names]
-    skipped, total = len(specs) - len(todo), len(specs)
-    _write_personas(dest, personas)
+        urls, _port = base_urls(prepared.scenarios, cfg, stack)
+    specs = plan_sessions(prepared.scenarios, cfg.sessions, cfg.seed, prepared.personas, urls)
+    if dest.is_local:  # object stores write each file in one PUT: nothing half-written to clear there
+        repair_dataset(dest, [(s.session_id, s.persona.persona_id) for s in specs])
+    todo = select_todo(DatasetReader(dest), specs, cfg)
+    for sid in todo.retried:
+        spec = next(s for s in specs if s.session_id == sid)
+        remove_session(dest, sid, spec.persona.persona_id)
+    skipped, total = todo.skipped, len(specs)
+    write_personas(dest, [p.to_row() for p in prepared.personas])
     if on_progress:
         on_progress(skipped, total, None)
     tally = Tally()
     errors: list[str] = []
-    if todo:
+    if todo.run:
         started = _connect(ray, opts)
         try:
             cpus = float(ray.cluster_resources().get("CPU", 1.0))
-            size = opts.batch_size or _auto_batch(len(todo), cpus / max(opts.cpus_per_task, 0.01))
+            size = opts.batch_size or _auto_batch(len(todo.run), cpus / max(opts.cpus_per_task, 0.01))
             wcfg = _worker_config(cfg, opts)
             task = ray.remote(num_cpus=opts.cpus_per_task, max_retries=opts.max_retries)(run_batch)
-            pending = {task.remote(b, wcfg, dest.uri, cfg.resume): len(b) for b in _batches(todo, size)}
+            # (a --retry-failed session's files were removed above, so the task's resume check runs it again)
+            pending = {task.remote(b, wcfg, dest.uri, cfg.resume): len(b) for b in _batches(todo.run, size)}
             while pending:
                 ready, _ = ray.wait(list(pending), num_returns=1)
                 ref = ready[0]
@@ -288,17 +216,17 @@ def _generate_locked(cfg: GenerateConfig, opts: RayOptions, scenarios: list[Any]
         finally:
             if started:
                 ray.shutdown()
-    manifest = _write_manifest(dest, command=command or " ".join(["synthgen", *sys.argv[1:]]),
-                               config=cfg.to_json(), seed=cfg.seed)
+    manifest = finish_dataset(dest, prepared.job, specs, cfg, command)
     if errors:
-        raise SynthgenError(f"{len(todo) - tally.done} sessions were not finished: {'; '.join(errors[:3])}; "
+        raise SynthgenError(f"{len(todo.run) - tally.done} sessions were not finished: {'; '.join(errors[:3])}; "
                             "re-run the same command to complete them")
     wall = time.perf_counter() - t0
     return RunSummary(out=Path(dest.base) if dest.is_local else dest.uri,  # type: ignore[arg-type]
                       sessions_run=tally.done, sessions_skipped=skipped, ok=manifest.sessions_ok,
                       failed=manifest.sessions_failed, events=manifest.events_total,
                       synthetic_seconds=manifest.synthetic_seconds, wall_seconds=wall,
-                      peak_rss_mb=_peak_rss_mb(), failures=tally.failures)
+                      peak_rss_mb=_peak_rss_mb(), failures=tally.failures,
+                      synthetic_seconds_run=tally.synthetic_ms / 1000.0, earlier_failures=todo.earlier_failures)
 
 
 def _peak_rss_mb() -> float:

@@ -25,16 +25,19 @@ import asyncio
 import multiprocessing as mp
 import os
 import queue
+import signal
 import threading
 import time
 from collections import deque
 from multiprocessing.connection import wait as wait_readable
 from typing import Any, Callable
 
+from synthgen.dataset import SessionWriter
+from synthgen.runner.config import SessionSummary, WorkerConfig
 from synthgen.runner.faults import RunIncomplete
-from synthgen.runner.worker import SessionSummary, WorkerConfig, _DeadDriver, run_specs
+from synthgen.runner.signals import StopSignals
+from synthgen.runner.worker import _DeadDriver, run_specs, summarize
 from synthgen.session import SessionSpec, run_session
-from synthgen.sinks.parquet import ParquetSink
 
 __all__ = ["supervise", "worker_main", "exit_with_parent", "PipeFeed"]
 
@@ -98,6 +101,9 @@ def worker_main(index: int, wcfg: WorkerConfig, conn: Any, commands: Any) -> Non
     """Entry point of a worker process; ``conn`` is the sending end of its report pipe, ``commands`` the
     receiving end of its command pipe."""
     exit_with_parent()
+    # A session (and process group) of its own: the terminal's Ctrl-C reaches only the coordinator, which
+    # stops the workers itself, browsers included (os.killpg), after they finish no write half-way.
+    os.setsid()
     try:
         asyncio.run(run_specs(PipeFeed(commands), wcfg, on_done=lambda s: conn.send(("done", index, s)),
                               on_start=lambda sid: conn.send(("start", index, sid))))
@@ -112,9 +118,8 @@ def _record_lost(spec: SessionSpec, wcfg: WorkerConfig, reason: str) -> SessionS
     """Write a failed session for one that kept killing its workers, through the normal session path."""
     vp = (spec.scenario.viewport.width, spec.scenario.viewport.height)
     result = asyncio.run(run_session(spec, _DeadDriver(reason, vp), wcfg.options))  # type: ignore[arg-type]
-    ParquetSink(wcfg.out).write_session(result)
-    return SessionSummary(spec.session_id, result.row["status"], result.events.num_rows,
-                          float(result.row["duration_ms"]), result.row["error"], 0)
+    SessionWriter(wcfg.out).write(result)
+    return summarize(result, 0)
 
 
 class _Sender:
@@ -141,9 +146,23 @@ class _Sender:
             self.conn.close()
 
 
+def _kill(p: Any) -> None:
+    """Kill a worker with its browser (its process group), or the process alone before it made one."""
+    try:
+        if os.getpgid(p.pid) == p.pid:
+            os.killpg(p.pid, signal.SIGKILL)
+            return
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+    if p.is_alive():
+        p.kill()
+
+
 def supervise(todo: list[SessionSpec], wcfg: WorkerConfig, workers: int,
-              done: Callable[[SessionSummary], None]) -> None:
-    """Run ``todo`` on ``workers`` processes until every session is written or given up."""
+              done: Callable[[SessionSummary], None], stop: StopSignals | None = None) -> None:
+    """Run ``todo`` on ``workers`` processes until every session is written or given up, or ``stop`` is set
+    (then every worker is killed with its browser at once: what they had written is complete, what they
+    were writing is left for :func:`synthgen.dataset.repair_dataset`)."""
     ctx = mp.get_context("spawn")  # fork would copy the coordinator's threads (the app server) unsafely
     specs = {s.session_id: s for s in todo}
     remaining = set(specs)
@@ -201,7 +220,7 @@ def supervise(todo: list[SessionSpec], wcfg: WorkerConfig, workers: int,
                 remaining.discard(s.session_id)
                 done(s)
         elif kind == "error":
-            stop(f"worker {w} stopped: {msg[2]}")
+            halt(f"worker {w} stopped: {msg[2]}")
 
     def read(w: int) -> None:
         """Every message waiting on worker ``w``'s pipe; a closed or garbled pipe just ends the reading."""
@@ -212,13 +231,16 @@ def supervise(todo: list[SessionSpec], wcfg: WorkerConfig, workers: int,
         except (EOFError, OSError, ValueError, TypeError, AttributeError, ImportError):
             pass
 
-    def stop(reason: str) -> None:
+    def halt(reason: str | None) -> None:
         for p in procs.values():
-            if p.is_alive():
-                p.kill()
+            _kill(p)
         for p in procs.values():
             p.join(timeout=10)
-        raise RunIncomplete(reason, missing=len(remaining))
+        for w in list(procs):
+            read(w)  # sessions finished before the kill are counted
+        procs.clear()
+        if reason is not None:
+            raise RunIncomplete(reason, missing=len(remaining))
 
     def buried(w: int, p: Any) -> None:
         """Worker ``w`` has died: charge the sessions it was running, queue the rest again, replace it."""
@@ -235,7 +257,7 @@ def supervise(todo: list[SessionSpec], wcfg: WorkerConfig, workers: int,
             return
         barren = barren + 1 if not in_flight else 0
         if barren >= _MAX_BARREN_DEATHS:
-            stop(f"worker processes keep dying before running any session (last exit code {p.exitcode})")
+            halt(f"worker processes keep dying before running any session (last exit code {p.exitcode})")
         for sid in sorted(in_flight):
             deaths[sid] = deaths.get(sid, 0) + 1
             if deaths[sid] > wcfg.retries:
@@ -252,7 +274,10 @@ def supervise(todo: list[SessionSpec], wcfg: WorkerConfig, workers: int,
     try:
         while remaining:
             if not procs:  # cannot happen while the bookkeeping holds; never spin if it does not
-                stop("no worker process is left to run the remaining sessions")
+                halt("no worker process is left to run the remaining sessions")
+            if stop:
+                halt(None)
+                return
             ready = wait_readable([pipes[w] for w in procs], timeout=_POLL_S)
             for w in list(procs):
                 if pipes[w] in ready:

@@ -8,12 +8,13 @@ from typing import Callable
 import pandas as pd
 
 from synthgen.session import SessionResult
-from synthgen.sinks.balabit import BALABIT_HEADER, BalabitSink
+from synthgen.dataset import write_exports
+from synthgen.dataset.exports.balabit import BALABIT_HEADER
 
 
 def test_export_reads_back_with_the_balabit_reader(tmp_path: Path, run_fake: Callable[..., SessionResult]) -> None:
     r = run_fake(screenshots="off")
-    BalabitSink(tmp_path).write_session(r)
+    write_exports(tmp_path, r, ["balabit"])
     path = tmp_path / "exports" / "balabit" / r.row["persona_id"] / f"session_{r.row['session_id']}.csv"
     assert path.read_text().splitlines()[0] == BALABIT_HEADER
     raw = pd.read_csv(path)

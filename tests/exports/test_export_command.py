@@ -10,8 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from synthgen.cli import app
-from synthgen.observe.outputs import export_dataset, parse_exports, session_sinks
-from synthgen.runner.manifest import write_manifest
+from synthgen.dataset import Destination, SessionWriter, export_dataset, parse_exports, write_manifest
 from synthgen.session import SessionResult
 from synthgen.errors import ConfigError, SynthgenError
 
@@ -19,10 +18,10 @@ from synthgen.errors import ConfigError, SynthgenError
 @pytest.fixture
 def dataset(tmp_path: Path, run_fake: Callable[..., SessionResult]) -> Path:
     root = tmp_path / "ds"
-    sinks = session_sinks(root)
+    writer = SessionWriter(root)
     for seed in (3, 4):
-        sinks.write_session(run_fake(seed=seed, session_id=f"fake-obs-s1-{seed:05d}", screenshots="action"))
-    write_manifest(root, command="test", config={}, seed=1)
+        writer.write(run_fake(seed=seed, session_id=f"fake-obs-s1-{seed:05d}", screenshots="action"))
+    write_manifest(Destination.from_uri(root), job={"seed": 1}, command="test")
     return root
 
 
@@ -54,7 +53,8 @@ def test_stats_json(dataset: Path) -> None:
     res = CliRunner().invoke(app, ["stats", str(dataset), "--json"])
     assert res.exit_code == 0, res.output
     st = json.loads(res.output)
-    assert st["sessions"] == {"total": 2, "ok": 2, "failed": 0, "by_scenario": {"fake-obs": {"ok": 2}}}
+    assert st["sessions"] == {"total": 2, "ok": 2, "failed": 0, "by_scenario": {"fake-obs": {"ok": 2}},
+                              "failures": []}
     assert st["events"]["by_type"]["screenshot"] == st["observations"]["captures"]
     assert st["bytes"]["by_table"]["frames"]["files"] == st["observations"]["captures"]
     assert sum(st["events"]["by_type"].values()) == st["events"]["total"]

@@ -10,7 +10,8 @@ import pyarrow as pa
 
 from synthgen.observe.rrweb import build_recording
 from synthgen.session import SessionResult
-from synthgen.sinks.rrweb import RrwebSink, player_events, read_recording, write_recording
+from synthgen.dataset import write_exports
+from synthgen.dataset.exports.rrweb import parse_recording, player_events, recording_bytes
 
 SNAP = {"type": 0, "id": 1, "childNodes": [{"type": 2, "id": 2, "tagName": "html", "childNodes": [
     {"type": 2, "id": 7, "tagName": "body", "childNodes": []}]}]}
@@ -58,10 +59,10 @@ def test_player_events_follow_the_events_table(run_fake: Callable[..., SessionRe
 def test_sink_uses_stored_recording(tmp_path: Path, run_fake: Callable[..., SessionResult]) -> None:
     r = run_fake(screenshots="off")
     rec = build_recording(_fake_stream(r.events), r.events, start_ms=0.0, session_id=r.row["session_id"])
-    write_recording(tmp_path, rec)
-    again = write_recording(tmp_path, rec)
-    assert read_recording(again) == json.loads(json.dumps(rec))
-    RrwebSink(tmp_path).write_session(r)  # r.recording is None: the sink reads recordings/
+    assert parse_recording(recording_bytes(rec)) == json.loads(json.dumps(rec))
+    assert write_exports(tmp_path, r, ["rrweb"]) == []  # recorded without rrweb: nothing to replay
+    r.recording = rec
+    write_exports(tmp_path, r, ["rrweb"])
     out = json.loads((tmp_path / "exports" / "rrweb" / f"{r.row['session_id']}.json").read_text())
     assert out[0]["type"] == 4 and len(out) > 10
 
@@ -69,6 +70,4 @@ def test_sink_uses_stored_recording(tmp_path: Path, run_fake: Callable[..., Sess
 def test_recording_bytes_are_deterministic(tmp_path: Path, run_fake: Callable[..., SessionResult]) -> None:
     r = run_fake(screenshots="off")
     rec = build_recording(_fake_stream(r.events), r.events, start_ms=0.0, session_id="s")
-    a = write_recording(tmp_path / "a", rec).read_bytes()
-    b = write_recording(tmp_path / "b", rec).read_bytes()
-    assert a == b
+    assert recording_bytes(rec) == recording_bytes(json.loads(json.dumps(rec)))

@@ -10,7 +10,8 @@ from typing import Any, Callable
 import pyarrow.parquet as pq
 
 from synthgen.session import SessionResult
-from synthgen.sinks.trajectories import TRAJECTORY_SCHEMA, TrajectorySink, segment_actions
+from synthgen.dataset import write_exports
+from synthgen.dataset.exports.trajectories import TRAJECTORY_SCHEMA, segment_actions
 
 _COLS = ("seq", "t_ms", "type", "x", "y", "button", "buttons", "delta_x", "delta_y", "key", "code", "modifiers",
          "target", "url", "step_id", "intent", "frame")
@@ -110,7 +111,7 @@ def test_newline_inside_typed_text_scroll_goto_and_wait() -> None:
 
 def test_sink_writes_jsonl_and_parquet(tmp_path: Path, run_fake: Callable[..., SessionResult]) -> None:
     r = run_fake(screenshots="action", capture_dom=True)
-    TrajectorySink(tmp_path).write_session(r)
+    write_exports(tmp_path, r, ["trajectories"])
     d = tmp_path / "exports" / "trajectories"
     lines = [json.loads(x) for x in (d / f"{r.row['session_id']}.jsonl").read_text().splitlines()]
     table = pq.read_table(d / f"{r.row['session_id']}.parquet")
@@ -139,7 +140,7 @@ def test_load_with_hugging_face_datasets(tmp_path: Path, run_fake: Callable[...,
     from datasets import load_dataset
 
     r = run_fake(screenshots="step")
-    TrajectorySink(tmp_path).write_session(r)
+    write_exports(tmp_path, r, ["trajectories"])
     files = str(tmp_path / "exports" / "trajectories" / "*.parquet")
     ds = load_dataset("parquet", data_files=files, split="train", cache_dir=str(tmp_path / "cache"))
     assert ds.num_rows == pq.read_table(tmp_path / "exports" / "trajectories" /

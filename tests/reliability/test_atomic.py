@@ -17,10 +17,9 @@ import pytest
 
 from faultkit import check_readable, scenario
 from synthgen.errors import OutputError
-from synthgen.runner.faults import DatasetLock, repair_dataset
+from synthgen.dataset import DatasetLock, Destination, SessionWriter, repair_dataset
+from synthgen.dataset import destination, files
 from synthgen.session import Frame, SessionResult
-from synthgen.sinks import files, parquet
-from synthgen.sinks.parquet import ParquetSink
 
 
 def _results(n: int = 2) -> list[SessionResult]:
@@ -47,9 +46,9 @@ def results() -> list[SessionResult]:
 
 
 def test_session_files_appear_whole(tmp_path: Path, results: list[SessionResult]) -> None:
-    sink = ParquetSink(tmp_path)
+    sink = SessionWriter(tmp_path)
     for r in results:
-        sink.write_session(r)
+        sink.write(r)
     counts = check_readable(tmp_path)
     assert counts == {"sessions": 2, "events_files": 2, "temp_files": 0}
     assert not [p for p in tmp_path.rglob(".*") if p.is_file()]
@@ -59,31 +58,24 @@ def test_session_files_appear_whole(tmp_path: Path, results: list[SessionResult]
 def test_failed_write_leaves_nothing_of_the_session(tmp_path: Path, results: list[SessionResult],
                                                      monkeypatch: pytest.MonkeyPatch, fail_on: str) -> None:
     ok, doomed = results
-    ParquetSink(tmp_path).write_session(ok)
-    real = parquet.write_table
-    real_bytes = parquet.write_bytes_atomic
+    SessionWriter(tmp_path).write(ok)
+    real_bytes = destination.write_bytes_atomic
 
-    def torn(write, target: Path):  # type: ignore[no-untyped-def]
+    def torn(target: Path) -> None:
         # half a file, then the disk is full: what a real ENOSPC mid-write looks like
         def half(tmp: Path) -> None:
             tmp.write_bytes(b"PAR1" + b"\0" * 100)
             raise OSError(errno.ENOSPC, "No space left on device")
         files.write_atomic(target, half)
 
-    def table(t: pa.Table, path: Path) -> None:
-        if path.parent.name == fail_on:
-            torn(None, path)
-        real(t, path)
-
     def blob(path: Path, data: bytes) -> None:
-        if fail_on == "frames":
-            torn(None, path)
+        if fail_on in Path(path).relative_to(tmp_path).parts[:1]:
+            torn(path)
         real_bytes(path, data)
 
-    monkeypatch.setattr(parquet, "write_table", table)
-    monkeypatch.setattr(parquet, "write_bytes_atomic", blob)
+    monkeypatch.setattr(destination, "write_bytes_atomic", blob)
     with pytest.raises(OutputError, match="No space left on device; free disk space or choose another --out"):
-        ParquetSink(tmp_path).write_session(doomed)
+        SessionWriter(tmp_path).write(doomed)
     sid = doomed.row["session_id"]
     leftovers = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() and sid in p.name]
     assert leftovers == []
@@ -92,7 +84,7 @@ def test_failed_write_leaves_nothing_of_the_session(tmp_path: Path, results: lis
 
 
 def test_readers_skip_temporary_files(tmp_path: Path, results: list[SessionResult]) -> None:
-    ParquetSink(tmp_path).write_session(results[0])
+    SessionWriter(tmp_path).write(results[0])
     # what a killed writer leaves: a torn temp file, and a whole one never renamed
     (tmp_path / "events" / ".x-s1-00009.parquet.tmp-4242").write_bytes(b"PAR1 torn")
     shutil.copy(next((tmp_path / "events").glob("*.parquet")), tmp_path / "events" / ".y.parquet.tmp-1")
@@ -109,16 +101,17 @@ def test_readers_skip_temporary_files(tmp_path: Path, results: list[SessionResul
 
 def test_repair_removes_leftovers_and_keeps_complete_sessions(tmp_path: Path, results: list[SessionResult]) -> None:
     done, unfinished = results
-    ParquetSink(tmp_path).write_session(done)
-    ParquetSink(tmp_path).write_session(unfinished)
+    SessionWriter(tmp_path).write(done)
+    SessionWriter(tmp_path).write(unfinished)
     sid = unfinished.row["session_id"]
     (tmp_path / "sessions" / f"{sid}.parquet").unlink()  # killed before its sessions row
     (tmp_path / "sessions" / ".z.parquet.tmp-77").write_bytes(b"")
-    report = repair_dataset(tmp_path)
-    assert report.incomplete_sessions == [sid] and report.temp_files == ["sessions/.z.parquet.tmp-77"]
+    pairs = [(r.row["session_id"], r.row["persona_id"]) for r in results]
+    report = repair_dataset(Destination.from_uri(tmp_path), pairs)
+    assert report.incomplete == [sid] and report.temp_files == ["sessions/.z.parquet.tmp-77"]
     assert not (tmp_path / "events" / f"{sid}.parquet").exists() and not (tmp_path / "frames" / sid).exists()
     assert check_readable(tmp_path)["sessions"] == 1
-    assert repair_dataset(tmp_path).changed is False
+    assert repair_dataset(Destination.from_uri(tmp_path), pairs).changed is False
 
 
 def test_lock_is_exclusive_and_released(tmp_path: Path) -> None:
@@ -138,7 +131,7 @@ def test_output_is_owner_only_by_default(tmp_path: Path, results: list[SessionRe
     old = os.umask(0)  # a permissive umask must not widen anything
     try:
         root = tmp_path / "a" / "b" / "out"  # parents are created too
-        ParquetSink(root).write_session(results[0])
+        SessionWriter(root).write(results[0])
         with DatasetLock(root):
             pass
     finally:
@@ -153,7 +146,7 @@ def test_file_mode_can_be_widened_on_request(tmp_path: Path, results: list[Sessi
     old = (files.FILE_MODE, files.DIR_MODE)
     try:
         files.set_file_mode(0o640)
-        ParquetSink(tmp_path / "out").write_session(results[0])
+        SessionWriter(tmp_path / "out").write(results[0])
         assert os.environ["SYNTHGEN_FILE_MODE"] == "0640"  # worker processes inherit it
     finally:
         files.FILE_MODE, files.DIR_MODE = old
@@ -186,11 +179,11 @@ def tiny_fs(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_disk_full_is_a_clear_error_and_leaves_only_whole_sessions(tiny_fs: Path) -> None:
     results = _results(12)
-    sink = ParquetSink(tiny_fs / "out")
+    sink = SessionWriter(tiny_fs / "out")
     written = 0
     with pytest.raises(OutputError, match="No space left on device"):
         for r in results:
-            sink.write_session(r)
+            sink.write(r)
             written += 1
     assert 0 < written < len(results)
     counts = check_readable(tiny_fs / "out")

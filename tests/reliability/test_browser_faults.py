@@ -221,22 +221,22 @@ def test_disk_full_mid_run_exits_1_and_keeps_whole_sessions(tmp_path: Path, faul
     from typer.testing import CliRunner
 
     from synthgen.cli import app
-    from synthgen.sinks import files, parquet
+    from synthgen.dataset import destination, files
 
-    real = parquet.write_table
+    real = destination.write_bytes_atomic
     calls = {"events": 0}
 
-    def filling_up(table: Any, path: Path) -> None:
-        if path.parent.name == "events":
+    def filling_up(path: Path, data: bytes) -> None:
+        if Path(path).parent.name == "events":
             calls["events"] += 1
             if calls["events"] >= 2:
                 def full(tmp: Path) -> None:
                     tmp.write_bytes(b"PAR1" + b"\0" * 64)  # part of the file, then the disk is full
                     raise OSError(errno.ENOSPC, "No space left on device")
                 files.write_atomic(path, full)
-        real(table, path)
+        real(path, data)
 
-    monkeypatch.setattr(parquet, "write_table", filling_up)
+    monkeypatch.setattr(destination, "write_bytes_atomic", filling_up)
     out = tmp_path / "out"
     args = ["generate", "-s", str(scenario("quick")), "-n", "3", "--no-progress", "-c", "1", "-w", "1",
             "--base-url", faults_url, "-o", str(out), "--personas", "3"]  # in this process: the patch applies

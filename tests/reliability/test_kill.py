@@ -88,7 +88,7 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path, faults_url: str
 
 
 def test_a_second_run_on_a_locked_dataset_is_refused(tmp_path: Path, faults_url: str) -> None:
-    from synthgen.runner.faults import DatasetLock
+    from synthgen.dataset import DatasetLock
 
     out = tmp_path / "ds"
     out.mkdir()

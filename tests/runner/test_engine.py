@@ -11,7 +11,7 @@ import pytest
 
 from synthgen.errors import ConfigError
 from synthgen.runner.engine import MAX_FAILURES_KEPT, Tally, generate_with
-from synthgen.runner.manifest import build_manifest
+from synthgen.dataset.manifest import build_manifest
 from synthgen.runner.worker import SessionSummary
 
 
@@ -74,22 +74,31 @@ def test_cli_reports_missing_ray_in_one_line(monkeypatch: pytest.MonkeyPatch, tm
     assert "pip install 'synthgen[ray]'" in r.output
 
 
-def test_manifest_over_a_filesystem_matches_the_local_one(tmp_path: Path) -> None:
-    from synthgen.runner.ray_engine import build_manifest_fs
-    from synthgen.sinks.fs import Destination
+def test_manifest_lists_only_the_dataset_and_follows_no_link(tmp_path: Path) -> None:
+    from synthgen.dataset import Destination, build_manifest
 
-    (tmp_path / "sessions").mkdir()
-    (tmp_path / "events").mkdir()
-    (tmp_path / "frames" / "a").mkdir(parents=True)
+    root = tmp_path / "ds"
+    (root / "sessions").mkdir(parents=True)
+    (root / "events").mkdir()
+    (root / "frames" / "a").mkdir(parents=True)
     pq.write_table(pa.table({"status": ["ok"], "n_events": [7], "duration_ms": [1234.5]}),
-                   tmp_path / "sessions" / "a.parquet")
+                   root / "sessions" / "a.parquet")
     pq.write_table(pa.table({"status": ["failed"], "n_events": [2], "duration_ms": [10.0]}),
-                   tmp_path / "sessions" / "b.parquet")
-    pq.write_table(pa.table({"seq": list(range(7))}), tmp_path / "events" / "a.parquet")
-    (tmp_path / "frames" / "a" / "00000.jpg").write_bytes(b"\xff\xd8jpeg")
-    (tmp_path / "events" / ".a.parquet.tmp-1").write_bytes(b"partial")
-    kw = dict(command="synthgen generate", config={"k": 1}, seed=3)
-    assert build_manifest_fs(Destination.from_uri(tmp_path), **kw) == build_manifest(tmp_path, **kw)
+                   root / "sessions" / "b.parquet")
+    pq.write_table(pa.table({"seq": list(range(7))}), root / "events" / "a.parquet")
+    (root / "frames" / "a" / "00000.jpg").write_bytes(b"\xff\xd8jpeg")
+    (root / "events" / ".a.parquet.tmp-1").write_bytes(b"partial")
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_bytes(b"ref")  # not the dataset's: never hashed
+    (root / "notes.txt").write_bytes(b"mine")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "secret.parquet").write_bytes(b"x")
+    (root / "events" / "link").symlink_to(tmp_path / "elsewhere")
+    (root / "frames" / "b").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    m = build_manifest(Destination.from_uri(root), job={"seed": 3}, command="synthgen generate")
+    assert [f.path for f in m.files] == ["events/a.parquet", "frames/a/00000.jpg", "sessions/a.parquet",
+                                         "sessions/b.parquet"]
+    assert (m.sessions_ok, m.sessions_failed, m.events_total, m.seed, m.job) == (1, 1, 9, 3, {"seed": 3})
 
 
 def test_batches_and_auto_size() -> None:

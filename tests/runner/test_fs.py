@@ -1,4 +1,4 @@
-"""The dataset destination: atomic puts, publish order (sessions rows last), listings, any pyarrow fs."""
+"""The dataset destination: atomic puts, write order (sessions rows last), listings, any pyarrow fs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from synthgen.errors import OutputError
-from synthgen.sinks.fs import Destination, is_uri
+from synthgen.dataset.destination import Destination, is_uri
 
 
 def _mock() -> Destination:
@@ -34,31 +34,33 @@ def test_put_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
     assert d.walk() == [("events/a.parquet", 4)]
 
 
-def test_publish_copies_data_first_then_sessions_rows_and_empties_staging(tmp_path: Path) -> None:
-    staging = tmp_path / "staging"
-    for rel in ("events/s1.parquet", "frames/s1/00000.jpg", "sessions/s1.parquet", "events/s2.parquet",
-                "frames/s2/.00001.jpg.tmp-9"):
-        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-        (staging / rel).write_bytes(rel.encode())
-    order: list[str] = []
+def test_writer_puts_sessions_rows_last_on_an_object_store(tmp_path: Path) -> None:
+    """On a filesystem without rename, each file is one PUT and the sessions row is the last of a session."""
+    import pyarrow as pa
+
+    from synthgen.dataset import SessionWriter
+    from synthgen.dataset.record import StoredSession
+    from synthgen.schema import SESSIONS_SCHEMA
+
+    class Shot:
+        path, data = "frames/a-s1-00000/00000.jpg", b"\xff\xd8jpeg"
+
     dest = _mock()
-    real_put = dest.put_file
-    object.__setattr__(dest, "put_file", lambda src, rel: (order.append(rel), real_put(src, rel)))
-    assert dest.publish(staging) == 4
-    assert order[-1] == "sessions/s1.parquet" and set(order[:-1]) == {"events/s1.parquet", "events/s2.parquet",
-                                                                      "frames/s1/00000.jpg"}
-    assert dest.exists("sessions/s1.parquet") and dest.list_names("events") == {"s1.parquet", "s2.parquet"}
-    # Only the temporary file of a session still being written stays behind.
-    assert [p.name for p in staging.rglob("*") if p.is_file()] == [".00001.jpg.tmp-9"]
-    with dest.fs.open_input_stream(dest.path("frames/s1/00000.jpg")) as fh:
-        assert fh.read() == b"frames/s1/00000.jpg"
+    order: list[str] = []
+    real_put = dest.put_bytes
+    object.__setattr__(dest, "put_bytes", lambda rel, data: (order.append(rel), real_put(rel, data)))
+    row = {f.name: None if f.nullable else ("" if pa.types.is_string(f.type) else 0) for f in SESSIONS_SCHEMA}
+    row |= {"session_id": "a-s1-00000", "persona_id": "p1", "status": "ok", "n_events": 1, "duration_ms": 1.0}
+    SessionWriter(dest).write(StoredSession(row=row, events=pa.table({"seq": [0]}), frames=[Shot()]))
+    assert order[-1] == "sessions/a-s1-00000.parquet" and order[-2] == "events/a-s1-00000.parquet"
+    assert order[0] == Shot.path and dest.exists("sessions/a-s1-00000.parquet")
 
 
 def test_parquet_bytes_survive_the_round_trip(tmp_path: Path) -> None:
     t = pa.table({"a": [1, 2, 3]})
     pq.write_table(t, tmp_path / "t.parquet")
     dest = _mock()
-    dest.put_file(tmp_path / "t.parquet", "events/t.parquet")
+    dest.put_bytes("events/t.parquet", (tmp_path / "t.parquet").read_bytes())
     with dest.fs.open_input_file(dest.path("events/t.parquet")) as fh:
         assert pq.read_table(fh).equals(t)
     assert dest.sha256("events/t.parquet") == Destination.from_uri(tmp_path).sha256("t.parquet")
@@ -73,5 +75,5 @@ def test_missing_folder_lists_empty_and_bad_uri_is_a_clear_error(tmp_path: Path)
 def test_unwritable_destination_is_an_output_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     d = Destination(pafs.LocalFileSystem(), (tmp_path / "file").as_posix(), str(tmp_path / "file"))
-    with pytest.raises(OutputError, match="cannot write"):
+    with pytest.raises(OutputError, match="cannot (write|create output folder)"):
         d.put_bytes("events/a.parquet", b"x")

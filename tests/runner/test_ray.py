@@ -53,10 +53,12 @@ def test_ray_engine_writes_the_local_engines_events(local_ray: None, tmp_path: P
 def test_ray_engine_locks_a_local_dataset_and_clears_leftovers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from synthgen.errors import OutputError
     from synthgen.runner import ray_engine
-    from synthgen.runner.faults import DatasetLock
+    from synthgen.dataset import DatasetLock, Destination, open_dataset
+    from synthgen.runner.job import prepare_job
     from synthgen.runner.ray_engine import RayOptions, generate_ray
 
     out = tmp_path / "ray"
+    open_dataset(Destination.from_uri(out), prepare_job(_cfg(out)).job)  # an earlier, interrupted run of the job
     (out / "events").mkdir(parents=True)
     leftover = out / "events" / ".webmail-compose-send-s23-00000.parquet.tmp-99"
     leftover.write_bytes(b"half")

@@ -60,7 +60,7 @@ def test_ray_task_body_through_an_object_store_writes_the_same_events(baseline: 
     from synthgen.runner.ray_engine import run_batch
     from synthgen.runner.worker import WorkerConfig
     from synthgen.scenario.loader import load_scenarios
-    from synthgen.sinks.fs import Destination
+    from synthgen.dataset.destination import Destination
 
     scenarios = load_scenarios(SCENARIOS)
     urls = {sc.name: f"http://apps.synthgen.test/{sc.app}/" for sc in scenarios}

@@ -54,12 +54,16 @@ def test_wildcards_stand_for_captured_values() -> None:
 def dataset(tmp_path_factory: pytest.TempPathFactory, faults_url: str, chromium_path: str) -> Path:
     from synthgen.runner.local import GenerateConfig, generate
 
-    out = tmp_path_factory.mktemp("audit") / "ds"
-    s = generate(GenerateConfig(scenarios=[scenario("quick")], sessions=3, seed=4, out=out, personas=5,
-                                base_url=faults_url))
-    assert s.ok == 3, s.failures
-    s = generate(GenerateConfig(scenarios=[COMPOSE], sessions=1, seed=4, out=out, personas=5))
-    assert s.ok == 4, s.failures
+    tmp = tmp_path_factory.mktemp("audit")
+    out = tmp / "ds"
+    # One job with both scenarios (a dataset holds one job): the faults page at its own base URL.
+    quick = tmp / "scenarios" / "quick.yaml"
+    quick.parent.mkdir()
+    quick.write_text(scenario("quick").read_text().replace("app: faults", f"base_url: {faults_url}"))
+    s = generate(GenerateConfig(scenarios=[quick, COMPOSE], sessions=1, seed=4, out=out, personas=5))
+    assert s.ok == 2, s.failures
+    s = generate(GenerateConfig(scenarios=[quick, COMPOSE], sessions=3, seed=4, out=out, personas=5))
+    assert s.ok == 6 and s.sessions_skipped == 2, s.failures  # a larger --sessions extends the job
     return out
 
 
@@ -100,7 +104,7 @@ def _quick_session(root: Path) -> Path:
 def test_clean_dataset_audits_clean(dataset: Path) -> None:
     report = audit_dataset(dataset)
     assert report.clean, (report.untraced, report.problems)
-    assert report.sessions == 4 and len(report.strings) == 3 * 2 + 3
+    assert report.sessions == 6 and len(report.strings) == 3 * 2 + 3 * 3
     assert {"persona.first_name", "faker.word", "faker.random_int", "faker.email", "faker.sentence",
             "literal"} <= set(report.source_counts())
     r = CliRunner().invoke(app, ["audit", str(dataset)])
@@ -131,9 +135,10 @@ def test_injected_keystrokes_are_flagged(dataset: Path, tmp_path: Path) -> None:
     assert r.exit_code == 1 and f"untraced {sid} step 3" in r.output
 
     # Even with the manifest rewritten to match, the trace still catches it.
-    from synthgen.runner.manifest import write_manifest
+    from synthgen.dataset import Destination, read_manifest, write_manifest
 
-    write_manifest(root, command="forged", config={}, seed=4)
+    old = read_manifest(Destination.from_uri(root))
+    write_manifest(Destination.from_uri(root), job=old["job"], command="forged", config=old["config"])
     report = audit_dataset(root)
     assert not report.problems and [(s.session_id, s.step_id) for s in report.untraced] == [(sid, "3")]
 

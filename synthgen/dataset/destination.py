@@ -1,10 +1,10 @@
 """A dataset root on any filesystem pyarrow supports: a local folder, ``file://``, ``s3://``, ``gs://``, ...
 
-Writers stage each session in a local folder with the ordinary :class:`~synthgen.sinks.parquet.ParquetSink`
-and :meth:`Destination.publish` copies the finished files over, data first and each ``sessions`` row last,
-so a session is complete at the destination exactly when its sessions row exists there (as on a local
-disk). Each file appears whole or not at all: on a filesystem with rename, a temporary name and a
-rename; on an object store, one PUT (atomic there).
+The session writer (:mod:`synthgen.dataset.writer`) puts each file here, data first and each
+``sessions`` row last, so a session is complete at the destination exactly when its sessions row exists
+there. Each file appears whole or not at all: on a local disk or a filesystem with rename, a temporary
+name and a rename (local files get the output mode, owner-only by default); on an object store, one PUT
+(atomic there). Listing never follows a symbolic link: a dataset is only what is inside it.
 
 >>> import tempfile, pathlib
 >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -19,16 +19,17 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import pyarrow.fs as pafs
 
+from synthgen.dataset.files import write_bytes_atomic
+from synthgen.dataset.layout import temp_name
 from synthgen.errors import OutputError
 
-__all__ = ["Destination", "is_uri", "remove_tree", "OBJECT_STORES"]
+__all__ = ["Destination", "is_uri", "OBJECT_STORES"]
 
 #: Filesystems without an atomic rename, where a single PUT is the atomic unit instead.
 OBJECT_STORES = frozenset({"s3", "gcs", "abfs", "mock"})
@@ -98,7 +99,7 @@ class Destination:
             if self.fs.type_name in OBJECT_STORES:
                 self._write_stream(full, chunks)  # one PUT: the object appears whole or not at all
                 return
-            tmp = posixpath.join(posixpath.dirname(full), f".{posixpath.basename(full)}.tmp-{os.getpid()}")
+            tmp = posixpath.join(posixpath.dirname(full), temp_name(posixpath.basename(full), os.getpid()))
             try:
                 self._write_stream(tmp, chunks)
                 self.fs.move(tmp, full)
@@ -114,40 +115,10 @@ class Destination:
 
     def put_bytes(self, rel: str, data: bytes) -> None:
         """Write ``data`` at ``rel`` atomically."""
+        if self.is_local:
+            write_bytes_atomic(self.local_path / rel, data)
+            return
         self._put(rel, iter([data]))
-
-    def put_file(self, src: Path, rel: str) -> None:
-        """Copy the local file ``src`` to ``rel`` atomically (streamed, in 1 MiB chunks)."""
-        def chunks() -> Iterator[bytes]:
-            with open(src, "rb") as fh:
-                yield from iter(lambda: fh.read(_CHUNK), b"")
-        self._put(rel, chunks())
-
-    def publish(self, staging: Path, *, remove: bool = True) -> int:
-        """Copy every finished file under ``staging`` here (then delete it locally); returns the count.
-
-        Order makes completeness visible only when it is true: the ``sessions`` rows present when the
-        call starts are listed first, every other file is copied next (a session's data files were
-        written before its sessions row), and those rows last. Temporary files (dot-names) are skipped.
-        """
-        staging = Path(staging)
-        rows = sorted(p for p in (staging / "sessions").glob("*.parquet")) if (staging / "sessions").is_dir() else []
-        row_set = set(rows)
-        data = sorted(p for p in staging.rglob("*") if p.is_file() and not p.name.startswith(".")
-                      and p not in row_set and p.parent != staging / "sessions")
-        n = 0
-        for p in [*data, *rows]:
-            self.put_file(p, p.relative_to(staging).as_posix())
-            if remove:
-                p.unlink()
-            n += 1
-        if remove:
-            for d in sorted((d for d in staging.rglob("*") if d.is_dir()), key=lambda d: -len(d.parts)):
-                try:
-                    d.rmdir()  # only empty folders (a session still running keeps its frames folder)
-                except OSError:
-                    pass
-        return n
 
     # ---- reading ---------------------------------------------------------------------------------
     def exists(self, rel: str) -> bool:
@@ -159,15 +130,51 @@ class Destination:
         sel = pafs.FileSelector(self.path(rel_dir), allow_not_found=True, recursive=False)
         return {posixpath.basename(i.path) for i in self.fs.get_file_info(sel) if i.type == pafs.FileType.File}
 
-    def walk(self) -> list[tuple[str, int]]:
-        """Every file under the root as ``(relative path, size)``, sorted, temporary files left out."""
-        sel = pafs.FileSelector(self.base, allow_not_found=True, recursive=True)
+    def walk(self, under: str = "") -> list[tuple[str, int]]:
+        """Every file under the root (or its folder ``under``) as ``(relative path, size)``, sorted, temporary
+        files left out. On a local disk symbolic links are neither listed nor followed."""
+        if self.is_local:
+            return self._walk_local(under)
+        sel = pafs.FileSelector(self.path(under) if under else self.base, allow_not_found=True, recursive=True)
         out = []
         for info in self.fs.get_file_info(sel):
             if info.type != pafs.FileType.File or posixpath.basename(info.path).startswith("."):
                 continue
             out.append((posixpath.relpath(info.path, self.base), int(info.size or 0)))
         return sorted(out)
+
+    def _walk_local(self, under: str) -> list[tuple[str, int]]:
+        top = self.local_path / under if under else self.local_path
+        if top.is_symlink() or not top.is_dir():
+            return []
+        out = []
+        for d, dirs, files in os.walk(top, followlinks=False):
+            dirs[:] = [x for x in dirs if not os.path.islink(os.path.join(d, x))]
+            for name in files:
+                full = os.path.join(d, name)
+                if name.startswith(".") or os.path.islink(full):
+                    continue
+                out.append((os.path.relpath(full, self.base).replace(os.sep, "/"), os.lstat(full).st_size))
+        return sorted(out)
+
+    def read_bytes(self, rel: str) -> bytes:
+        """The whole file at ``rel``."""
+        with self.fs.open_input_stream(self.path(rel)) as fh:
+            return fh.read()
+
+    def delete(self, rel: str) -> bool:
+        """Remove the file at ``rel`` (never through a symbolic link); False if it was not there."""
+        if self.is_local:
+            p = self.local_path / rel
+            if not p.is_symlink() and not p.is_file():
+                return False
+            p.unlink(missing_ok=True)
+            return True
+        try:
+            self.fs.delete_file(self.path(rel))
+            return True
+        except (FileNotFoundError, OSError):
+            return False
 
     def sha256(self, rel: str) -> str:
         """Hex SHA-256 of the file at ``rel``, streamed."""
@@ -176,8 +183,3 @@ class Destination:
             while chunk := fh.read(_CHUNK):
                 h.update(chunk)
         return h.hexdigest()
-
-
-def remove_tree(path: Path) -> None:
-    """Delete a local staging folder, ignoring what is already gone."""
-    shutil.rmtree(path, ignore_errors=True)

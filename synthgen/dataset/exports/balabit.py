@@ -31,17 +31,16 @@ record timestamp,client timestamp,button,state,x,y
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from synthgen.sinks.files import ensure_dir, write_bytes_atomic
+from synthgen.dataset.layout import export_files
 
 if TYPE_CHECKING:
-    from synthgen.session import SessionResult
+    from synthgen.dataset.record import SessionRecord
 
-__all__ = ["BalabitSink", "balabit_csv", "BALABIT_HEADER"]
+__all__ = ["balabit_files", "balabit_csv", "BALABIT_HEADER"]
 
 BALABIT_HEADER = "record timestamp,client timestamp,button,state,x,y"
 _BUTTON = {0: "Left", 1: "Middle", 2: "Right"}
@@ -76,18 +75,7 @@ def balabit_csv(events: pa.Table) -> str:
     return "\n".join(lines) + "\n"
 
 
-class BalabitSink:
-    """Writes ``exports/balabit/<persona_id>/session_<session_id>.csv`` for each finished session."""
-
-    name = "balabit"
-
-    def __init__(self, root: Path) -> None:
-        self.dir = ensure_dir(Path(root) / "exports" / "balabit")
-
-    def write_session(self, result: "SessionResult") -> None:
-        row = result.row
-        path = self.dir / str(row["persona_id"]) / f"session_{row['session_id']}.csv"
-        write_bytes_atomic(path, balabit_csv(result.events).encode("ascii"))
-
-    def close(self) -> None:
-        pass
+def balabit_files(record: "SessionRecord") -> dict[str, bytes]:
+    """``exports/balabit/<persona_id>/session_<session_id>.csv`` of one session."""
+    (path,) = export_files("balabit", record.row["session_id"], record.row["persona_id"])
+    return {path: balabit_csv(record.events).encode("ascii")}

@@ -12,12 +12,16 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
+from synthgen.dataset.layout import temp_name
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 from synthgen.errors import OutputError
 
-__all__ = ["write_atomic", "write_bytes_atomic", "sha256_file", "FILE_MODE", "DIR_MODE", "ensure_dir",
-           "parse_file_mode", "set_file_mode"]
+__all__ = ["write_atomic", "write_bytes_atomic", "write_table", "parquet_bytes", "sha256_file", "FILE_MODE",
+           "DIR_MODE", "ensure_dir", "parse_file_mode", "set_file_mode", "file_mode", "dir_mode"]
 
 
 def parse_file_mode(text: str) -> int:
@@ -98,7 +102,7 @@ def ensure_dir(path: Path) -> Path:
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` then rename ``tmp`` to ``path``; on any failure remove ``tmp`` and raise OutputError."""
     ensure_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(temp_name(path.name, os.getpid()))
     try:
         # Create the temporary file with the final mode, so its bytes are never readable more widely.
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE))
@@ -121,6 +125,44 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Atomically write ``data`` to ``path``."""
     write_atomic(path, lambda tmp: tmp.write_bytes(data))
+
+
+def _parquet(table: "pa.Table", where: Any) -> None:
+    import pyarrow.parquet as pq
+
+    # Fixed settings: the same table gives the same bytes (pyarrow writes no timestamps).
+    pq.write_table(table, where, compression="zstd", use_dictionary=True, write_statistics=True,
+                   store_schema=True)
+
+
+def write_table(table: "pa.Table", path: Path) -> None:
+    """Write one Parquet file atomically.
+
+    >>> import tempfile, pathlib, pyarrow as pa, pyarrow.parquet as pq
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t" / "a.parquet"
+    >>> write_table(pa.table({"x": [1, 2]}), p); pq.read_table(p).num_rows
+    2
+    """
+    write_atomic(path, lambda tmp: _parquet(table, tmp))
+
+
+def parquet_bytes(table: "pa.Table") -> bytes:
+    """The bytes :func:`write_table` writes for ``table`` (for destinations without local files)."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    _parquet(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+def file_mode() -> int:
+    """The mode files are written with now (see :func:`set_file_mode`)."""
+    return FILE_MODE
+
+
+def dir_mode() -> int:
+    """The mode folders are made with now."""
+    return DIR_MODE
 
 
 def sha256_file(path: Path) -> str:

@@ -28,40 +28,50 @@ from __future__ import annotations
 import gzip
 import json
 from bisect import bisect_left
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from synthgen.observe.rrweb import EventType, Interaction, Source
-from synthgen.sinks.files import ensure_dir, write_bytes_atomic
+from synthgen.dataset.layout import export_files
 
 if TYPE_CHECKING:
-    from synthgen.session import SessionResult
+    from synthgen.dataset.record import SessionRecord
 
-__all__ = ["RrwebSink", "player_events", "write_recording", "read_recording", "recording_path"]
+__all__ = ["rrweb_files", "player_events", "recording_bytes", "parse_recording", "EventType",
+           "Source", "Interaction"]
+
+class EventType:
+    """rrweb ``EventType`` values."""
+
+    DOM_CONTENT_LOADED, LOAD, FULL_SNAPSHOT, INCREMENTAL, META, CUSTOM = 0, 1, 2, 3, 4, 5
+
+
+class Source:
+    """rrweb ``IncrementalSource`` values used here."""
+
+    MUTATION, MOUSE_MOVE, MOUSE_INTERACTION, SCROLL, VIEWPORT, INPUT, TOUCH_MOVE, DRAG = 0, 1, 2, 3, 4, 5, 6, 12
+
+
+class Interaction:
+    """rrweb ``MouseInteractions`` values."""
+
+    MOUSE_UP, MOUSE_DOWN, CLICK, CONTEXT_MENU, DBLCLICK, FOCUS, BLUR = 0, 1, 2, 3, 4, 5, 6
+
 
 _BATCH_MS = 500.0
 _INTERACTION = {"mousedown": Interaction.MOUSE_DOWN, "mouseup": Interaction.MOUSE_UP, "click": Interaction.CLICK,
                 "dblclick": Interaction.DBLCLICK, "contextmenu": Interaction.CONTEXT_MENU}
 
 
-def recording_path(root: Path, session_id: str) -> Path:
-    """Where a session's DOM recording lives in a dataset."""
-    return Path(root) / "recordings" / f"{session_id}.json.gz"
-
-
-def write_recording(root: Path, recording: dict[str, Any]) -> Path:
-    """Store a recording as gzip'd JSON (``mtime=0``, so the same recording gives the same bytes)."""
-    path = recording_path(root, recording["session_id"])
+def recording_bytes(recording: dict[str, Any]) -> bytes:
+    """A recording as gzip'd JSON (``mtime=0``, so the same recording gives the same bytes)."""
     raw = json.dumps(recording, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    write_bytes_atomic(path, gzip.compress(raw, compresslevel=6, mtime=0))
-    return path
+    return gzip.compress(raw, compresslevel=6, mtime=0)
 
 
-def read_recording(path: Path) -> dict[str, Any]:
-    """Load a stored recording."""
-    return json.loads(gzip.decompress(Path(path).read_bytes()))
+def parse_recording(data: bytes) -> dict[str, Any]:
+    """A stored recording's bytes back as the recording."""
+    return json.loads(gzip.decompress(data))
 
 
 class _Ids:
@@ -134,24 +144,10 @@ def player_events(recording: dict[str, Any], events: pa.Table) -> list[dict[str,
     return out[first:]
 
 
-class RrwebSink:
-    """Writes ``exports/rrweb/<session_id>.json`` for each session that has a recording."""
-
-    name = "rrweb"
-
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        self.dir = ensure_dir(self.root / "exports" / "rrweb")
-
-    def write_session(self, result: "SessionResult") -> None:
-        rec = getattr(result, "recording", None)
-        if rec is None:
-            p = recording_path(self.root, result.row["session_id"])
-            if not p.is_file():
-                return  # recorded without rrweb: nothing to replay (the export command says so)
-            rec = read_recording(p)
-        data = json.dumps(player_events(rec, result.events), ensure_ascii=False, separators=(",", ":"))
-        write_bytes_atomic(self.dir / f"{result.row['session_id']}.json", data.encode("utf-8"))
-
-    def close(self) -> None:
-        pass
+def rrweb_files(record: "SessionRecord") -> dict[str, bytes]:
+    """``exports/rrweb/<session_id>.json`` of one session; nothing for a session recorded without rrweb."""
+    if record.recording is None:
+        return {}  # nothing to replay (the export command says so)
+    (path,) = export_files("rrweb", record.row["session_id"], record.row["persona_id"])
+    data = json.dumps(player_events(record.recording, record.events), ensure_ascii=False, separators=(",", ":"))
+    return {path: data.encode("utf-8")}

@@ -37,17 +37,17 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from synthgen.sinks.files import ensure_dir, write_atomic, write_bytes_atomic
+from synthgen.dataset.files import parquet_bytes
+from synthgen.dataset.layout import export_files
 
 if TYPE_CHECKING:
-    from synthgen.session import SessionResult
+    from synthgen.dataset.record import SessionRecord
 
-__all__ = ["TrajectorySink", "TRAJECTORY_SCHEMA", "segment_actions", "session_trajectory", "ACTION_TYPES"]
+__all__ = ["trajectory_files", "TRAJECTORY_SCHEMA", "segment_actions", "session_trajectory", "ACTION_TYPES"]
 
 ACTION_TYPES = ("click", "double_click", "drag", "type", "key", "scroll", "goto", "move", "wait")
 _BUTTON_NAME = {0: "left", 1: "middle", 2: "right"}
@@ -329,24 +329,11 @@ def session_trajectory(row: dict[str, Any], events: pa.Table, observations: pa.T
     return out
 
 
-class TrajectorySink:
-    """Writes ``exports/trajectories/<session_id>.jsonl`` and ``.parquet`` for each finished session."""
-
-    name = "trajectories"
-
-    def __init__(self, root: Path) -> None:
-        self.dir = ensure_dir(Path(root) / "exports" / "trajectories")
-
-    def write_session(self, result: "SessionResult") -> None:
-        sid = result.row["session_id"]
-        recs = session_trajectory(result.row, result.events, getattr(result, "observations", None))
-        lines = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in recs)
-        write_bytes_atomic(self.dir / f"{sid}.jsonl", lines.encode("utf-8"))
-        table = pa.Table.from_pylist(recs, schema=TRAJECTORY_SCHEMA)
-        import pyarrow.parquet as pq
-
-        write_atomic(self.dir / f"{sid}.parquet",
-                     lambda tmp: pq.write_table(table, tmp, compression="zstd", store_schema=True))
-
-    def close(self) -> None:
-        pass
+def trajectory_files(record: "SessionRecord") -> dict[str, bytes]:
+    """``exports/trajectories/<session_id>.jsonl`` and ``.parquet`` (the same records) of one session."""
+    sid = record.row["session_id"]
+    recs = session_trajectory(record.row, record.events, record.observations)
+    lines = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in recs)
+    jsonl, parquet = export_files("trajectories", sid, record.row["persona_id"])
+    return {jsonl: lines.encode("utf-8"),
+            parquet: parquet_bytes(pa.Table.from_pylist(recs, schema=TRAJECTORY_SCHEMA))}
