@@ -13,8 +13,15 @@ session, step by step:
    (a neighbouring key, a skipped or doubled key, two keys swapped; a few per string). Values the
    session read from the page (``captured.*``) are wildcards.
 
-Anything else is listed as untraced. The manifest's checksums are verified too, so a file changed
-after generation is reported even where the typed text still looks plausible.
+Anything else is listed as untraced. Strings that hold a value read from the page (``captured.*``) or
+from a data file (``data.*``) are traced to that source, but what the source held is not synthgen's:
+they are listed apart, with the page or the file, for you to vet (``AuditReport.to_vet``; ``synthgen
+audit --strict`` fails on them).
+
+The rest of the dataset is proven too: the personas table must equal, field by field, the pool
+re-derived from the job seed and pool size in ``manifest.json`` (a table edited to hold a real person's
+name, e-mail and phone, with the events to match, fails here), and every file under the dataset must be
+listed in the manifest with its checksum (a file added or changed afterwards is reported).
 
 >>> # report = audit_dataset(Path("output/run1")); report.clean
 """
@@ -58,6 +65,9 @@ class TypedString:
     traced: bool
     sources: list[str] = field(default_factory=list)
     note: str = ""
+    #: for a string holding ``captured.*`` or ``data.*``: "came from the page <url>" / "came from a data
+    #: file: <path>" (its content is the page's or yours, not synthgen's)
+    vet: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,6 +87,11 @@ class AuditReport:
     def clean(self) -> bool:
         return not self.untraced and not self.problems
 
+    @property
+    def to_vet(self) -> list[TypedString]:
+        """Traced strings that hold text read from the page or a data file (see :attr:`TypedString.vet`)."""
+        return [s for s in self.strings if s.traced and s.vet]
+
     def source_counts(self) -> dict[str, int]:
         """How many traced strings read each source (``persona.email``, ``faker.word``, ``literal``)."""
         counts: dict[str, int] = {}
@@ -89,7 +104,7 @@ class AuditReport:
     def to_json(self) -> dict[str, Any]:
         return {"dataset": str(self.root), "sessions": self.sessions, "typed_strings": len(self.strings),
                 "untraced": [s.__dict__ for s in self.untraced], "problems": self.problems,
-                "sources": self.source_counts(), "clean": self.clean}
+                "to_vet": [s.__dict__ for s in self.to_vet], "sources": self.source_counts(), "clean": self.clean}
 
 
 # ---- typed text from events -------------------------------------------------------------------
@@ -221,7 +236,11 @@ def _replay(scenario: Scenario, row: dict[str, Any], persona: Any) -> dict[str, 
     spec = SessionSpec(index=int(sid.rsplit("-", 1)[1]), session_id=sid, seed=int(row["seed"]),
                        scenario=scenario, persona=persona, base_url=str(row["base_url"]))
     page = _ReplayPage((scenario.viewport.width, scenario.viewport.height))
-    result = asyncio.run(run_session(spec, page, SessionOptions(failure_screenshot=False)))  # type: ignore[arg-type]
+    # Bounded by the session itself (the run's own bounds may have been raised): a replay covers no more than
+    # the synthetic time the session took, with room for the typo-free persona's other draws.
+    opts = SessionOptions(failure_screenshot=False, max_actions=1_000_000, max_wall_s=300.0,
+                          max_synthetic_s=2.0 * float(row.get("duration_ms") or 0.0) / 1000.0 + 60.0)
+    result = asyncio.run(run_session(spec, page, opts))  # type: ignore[arg-type]
     return typed_by_step(result.events)
 
 
@@ -290,13 +309,55 @@ def _check_manifest(root: Path, report: AuditReport) -> None:
             report.problems.append(f"{rel}: listed in the manifest but missing")
         elif sha256_file(p) != f["sha256"]:
             report.problems.append(f"{rel}: changed after generation (sha256 differs from the manifest)")
-    for table in ("events", "sessions", "personas"):
-        d = root / table
-        if d.is_dir():
-            for p in sorted(d.glob("*.parquet")):
-                rel = p.relative_to(root).as_posix()
-                if rel not in listed:
-                    report.problems.append(f"{rel}: not in the manifest (added after generation?)")
+    # Every file under the dataset, whatever its folder or name: a file the run did not write cannot be
+    # vouched for (frames, extra observations, a stray copy). Only the manifest itself and the run lock
+    # (left in place by design) are not listed.
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if (p.is_file() or p.is_symlink()) and rel not in listed and rel not in _UNLISTED:
+            report.problems.append(f"{rel}: not in the manifest (added after generation?)")
+
+
+_UNLISTED = {"manifest.json", ".synthgen.lock"}
+
+
+def _read_manifest(root: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((root / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _check_personas(root: Path, personas: dict[str, dict[str, Any]], report: AuditReport) -> None:
+    """The personas table must be exactly the pool the job seed and pool size derive, field by field."""
+    from synthgen.persona.population import sample_personas
+    from synthgen.schema import PERSONAS_SCHEMA
+
+    manifest = _read_manifest(root)
+    config = (manifest or {}).get("config") or {}
+    seed, size = (manifest or {}).get("seed", config.get("seed")), config.get("personas")
+    if not isinstance(seed, int) or not isinstance(size, int) or size < 1:
+        report.problems.append("personas: manifest.json does not give the job seed and pool size (config.personas), "
+                               "so the persona table cannot be re-derived")
+        return
+    import pyarrow as pa
+
+    derived = pa.Table.from_pylist([p.to_row() for p in sample_personas(size, seed=seed)],
+                                   schema=PERSONAS_SCHEMA).to_pylist()
+    want = {r["persona_id"]: r for r in derived}
+    for pid, row in sorted(personas.items()):
+        exp = want.get(pid)
+        if exp is None:
+            report.problems.append(f"personas: {pid} is not one of the {size} personas job seed {seed} derives")
+            continue
+        for k in sorted(set(exp) | set(row)):
+            if row.get(k) != exp.get(k):
+                shown = k if k == "motor_json" else f"{k} is {row.get(k)!r}, the job seed derives {exp.get(k)!r}"
+                report.problems.append(f"personas: {pid}: {shown if k != 'motor_json' else 'motor_json differs'} "
+                                       "(the table was changed after generation)")
+    for pid in sorted(set(want) - set(personas)):
+        report.problems.append(f"personas: {pid} is missing from personas.parquet")
 
 
 def audit_dataset(root: Path, scenarios: Iterable[Path] = (), *, check_manifest: bool = True) -> AuditReport:
@@ -316,6 +377,8 @@ def audit_dataset(root: Path, scenarios: Iterable[Path] = (), *, check_manifest:
         report.problems.append("personas/personas.parquet is missing or empty")
     if check_manifest:
         _check_manifest(root, report)
+    if personas:
+        _check_personas(root, personas, report)
     events_dir = root / "events"
     for spath in sorted(sess_dir.glob("*.parquet")):
         for row in pq.read_table(spath).to_pylist():
@@ -356,7 +419,12 @@ def _audit_session(root: Path, row: dict[str, Any], given: dict[str, Scenario],
     if not epath.is_file():
         report.problems.append(f"{sid}: events/{sid}.parquet is missing")
         return
-    typed = typed_by_step(pq.read_table(epath, columns=["type", "step_id", "key", "code", "modifiers", "t_ms"]))
+    etable = pq.read_table(epath, columns=["type", "step_id", "key", "code", "modifiers", "t_ms", "url"])
+    typed = typed_by_step(etable)
+    urls: dict[str, str] = {}  # step -> the page it typed into
+    for r in etable.to_pylist():
+        if r["type"] == "keydown":
+            urls.setdefault(str(r["step_id"]), str(r["url"] or ""))
     if not typed:
         return
     prow = personas.get(str(row["persona_id"]))
@@ -379,6 +447,7 @@ def _audit_session(root: Path, row: dict[str, Any], given: dict[str, Scenario],
         return
     failed_step = row.get("failed_step") if row.get("status") != "ok" else None
     variables = dict(scenario.variables)
+    first = len(report.strings)
     for step_id, text in sorted(typed.items()):
         want = expected.get(step_id)
         srcs = _sources(templates.get(step_id, []), variables)
@@ -399,3 +468,20 @@ def _audit_session(root: Path, row: dict[str, Any], given: dict[str, Scenario],
         else:
             report.strings.append(TypedString(sid, step_id, text, want, False, srcs,
                                               note="differs from what the scenario types here"))
+    for t in report.strings[first:]:
+        t.vet = _vet(t.sources, urls.get(t.step_id, ""), scenario)
+
+
+def _vet(sources: list[str], url: str, scenario: Scenario) -> list[str]:
+    """Where the text of a step's ``captured.*`` and ``data.*`` values came from (see TypedString.vet)."""
+    out: list[str] = []
+    if any(s.startswith("captured.") for s in sources):
+        out.append(f"came from the page {url or '(unknown URL)'}: its content is the app's, not synthgen's")
+    if any(s.startswith("data.") for s in sources):
+        data = scenario.data
+        where = "the scenario's inline data rows"
+        if data is not None and data.file:
+            base = Path(str(scenario.source)).parent if scenario.source else Path(".")
+            where = str(base / data.file)
+        out.append(f"came from a data file: {where}: its content is yours to vet")
+    return out

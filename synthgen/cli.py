@@ -98,6 +98,12 @@ def generate(
                                 "or hung (other failures are not retried)."),
     hang_timeout: float = typer.Option(30.0, "--hang-timeout", help="Seconds without an answer from the page "
                                        "before it counts as hung."),
+    max_actions: int = typer.Option(20_000, "--max-actions", help="Bound: action steps one session may run "
+                                    "(past it the session fails; lint errors on a scenario certain to pass it)."),
+    max_synthetic_s: float = typer.Option(14_400.0, "--max-synthetic-s", help="Bound: seconds of synthetic time "
+                                          "one session may cover."),
+    max_wall_s: float = typer.Option(900.0, "--max-wall-s", help="Bound: seconds of wall time one session may "
+                                     "take (0 = unbounded)."),
     file_mode: Optional[str] = typer.Option(None, "--file-mode", envvar="SYNTHGEN_FILE_MODE",
                                             help="Octal mode of output files (default 0600: owner only; folders "
                                             "get x where r)."),
@@ -122,6 +128,10 @@ def generate(
     try:
         if file_mode is not None:
             set_file_mode(parse_file_mode(file_mode))
+        if not str(out_dir).strip():  # Path("") would quietly be the current folder
+            from synthgen.errors import ConfigError
+
+            raise ConfigError("out", out_dir, "is empty; give a folder for the dataset, e.g. --out output/run1")
         cfg = GenerateConfig(
             scenarios=list(scenario), sessions=sessions, seed=seed, personas=personas,
             out=out_dir if is_uri(out_dir) else Path(out_dir),  # type: ignore[arg-type]
@@ -131,7 +141,9 @@ def generate(
             options=SessionOptions(step_timeout_ms=step_timeout_ms, screenshots=screenshots,
                                    image_format=image_format, image_scale=image_scale, image_quality=image_quality,
                                    capture_a11y=capture_a11y, a11y_format=a11y_format, capture_dom=capture_dom,
-                                   record_rrweb=record_rrweb or "rrweb" in parse_exports(export)))
+                                   record_rrweb=record_rrweb or "rrweb" in parse_exports(export),
+                                   max_actions=max_actions, max_synthetic_s=max_synthetic_s,
+                                   max_wall_s=max_wall_s or None))
         cfg.validate()
         with Progress(TextColumn("[bold]generate"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
                       TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not progress) as bar:
@@ -143,7 +155,8 @@ def generate(
 
             summary = generate_with(engine, cfg, ray_address=ray_address, ray_batch=ray_batch,
                                     on_progress=on_progress, command=" ".join(["synthgen", *sys.argv[1:]]),
-                                    on_note=lambda line: bar.console.print(escape(line), highlight=False))
+                                    on_note=lambda line: bar.console.print(escape(line), highlight=False,
+                                                                           soft_wrap=True))
     except SynthgenError as exc:
         _fail(exc)
         return
@@ -154,7 +167,7 @@ def generate(
     out.print(f"synthetic  {s.synthetic_seconds:,.1f} s of human time")
     out.print(f"wall       {s.wall_seconds:,.1f} s  ({s.realtime_factor:,.1f}x real time)")
     out.print(f"peak RSS   {s.peak_rss_mb:,.0f} MB (largest process)")
-    out.print(f"dataset    {s.out}/  ({' '.join(_written_parts(s.out))})", highlight=False)
+    out.print(f"dataset    {s.out}/  ({' '.join(_written_parts(s.out))})", highlight=False, soft_wrap=True)
     _print_failures("failed", s.failures, s.failed - len(s.earlier_failures))
     if s.earlier_failures:
         _print_failures("failed earlier", s.earlier_failures, len(s.earlier_failures))
@@ -194,10 +207,13 @@ def audit(
                                         "instead of the paths recorded in the dataset (repeatable)."),
     show: bool = typer.Option(False, "--show", help="List every typed string with its sources."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    strict: bool = typer.Option(False, "--strict", help="Also fail when a typed string holds text read from the "
+                                "page (captured.*) or a data file (data.*): content that is not synthgen's."),
 ) -> None:
     """Trace every string typed into an app to the persona, the scenario's text or a Faker provider.
 
-    Exit code 0 when everything is traced and every file matches the manifest, 1 otherwise.
+    Exit code 0 when everything is traced, the personas re-derive from the job seed and every file matches
+    the manifest, 1 otherwise (with --strict also when a string holds page or data-file text to vet).
     Example: synthgen audit output/run1
     """
     import json as json_mod
@@ -229,8 +245,14 @@ def audit(
                       + (f" ({t.note})" if t.note else ""), highlight=False, soft_wrap=True)
         for p in report.problems:
             err.print(f"[red]problem[/] {p}", highlight=False, soft_wrap=True)
+        for t in report.to_vet:  # traced, but the text itself is the page's or a data file's
+            err.print(f"[yellow]vet[/] {t.session_id} step {t.step_id}: typed {t.typed!r}: {'; '.join(t.vet)}",
+                      highlight=False, soft_wrap=True)
         out.print("clean: every typed string is traced" if report.clean else "NOT clean")
-    if not report.clean:
+        if report.to_vet:
+            out.print(f"to vet     {len(report.to_vet)} strings hold text from the page or a data file"
+                      + ("" if strict else " (--strict fails on them)"))
+    if not report.clean or (strict and report.to_vet):
         raise typer.Exit(1)
 
 
