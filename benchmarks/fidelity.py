@@ -4,7 +4,12 @@ Prints every metric real vs synthetic (Freihaut point-click for pointing, Balabi
 and scroll gaps, published figures for typing) with KS and Wasserstein distances, the Fitts fits, and
 the cross-validated AUC of a real-vs-synthetic move classifier (target: <= 0.60).
 
+Typing section (Aalto keystrokes, people the keyboard fit did not see, each with a synthetic twin typing
+their sentences): the metrics side by side, then windows of 20 keystrokes told apart by several classifier
+families with cross-validation grouped by person, the strongest reported, the real-vs-real floor beside it.
+
     python benchmarks/fidelity.py [--quick] [--seed N] [--reference freihaut|balabit]
+                                  [--typing-only | --no-typing] [--typing-people N]
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
 from synthgen.fidelity.evaluate import evaluate  # noqa: E402
+from synthgen.fidelity.typing_eval import evaluate_typing  # noqa: E402
 from synthgen.fidelity.readers import ReferenceDataNotFound  # noqa: E402
 
 
@@ -34,13 +40,44 @@ def _fmt(v: float) -> str:
     return f"{v:.3f}"
 
 
+_FAMILY = {"hgb": "HistGradientBoosting", "rf": "random forest", "logreg": "logistic regression"}
+
+
+def _typing_section(ev) -> None:
+    print(f"typing: Aalto held-out people {ev.n_people} (not in the keyboard fit), each vs a synthetic twin "
+          f"typing their sentences; windows of 20 keys: real {ev.n_windows[0]}, synthetic {ev.n_windows[1]}")
+    print(f"{'metric':44s} {'real':>9s} {'synthetic':>10s}")
+    for r in ev.table.itertuples():
+        print(f"{r.label:44s} {_fmt(r.real):>9s} {_fmt(r.synthetic):>10s}")
+    print(f"{'detector (GroupKFold by person)':34s} {'real vs synthetic':>18s} {'real vs real (floor)':>22s}")
+    for fam, (auc, sd) in ev.auc.items():
+        f_auc, f_sd = ev.floor[fam]
+        print(f"{_FAMILY.get(fam, fam):34s} {auc:>11.3f} ± {sd:.3f} {f_auc:>15.3f} ± {f_sd:.3f}")
+    fam, auc = ev.best
+    print(f"typing AUC {auc:.3f} (strongest: {_FAMILY.get(fam, fam)}; floor {ev.floor[fam][0]:.3f}; goal <= 0.60)")
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer Balabit sessions, typists and scrollers (< 60 s)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--reference", default="freihaut", choices=("freihaut", "balabit"))
+    ap.add_argument("--typing-only", action="store_true", help="only the typing section")
+    ap.add_argument("--no-typing", action="store_true", help="skip the typing section")
+    ap.add_argument("--typing-people", type=int, default=None,
+                    help="held-out Aalto people to use (default all; --quick: 120)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
+    if not args.no_typing:
+        people = args.typing_people or (120 if args.quick else None)
+        try:
+            _typing_section(evaluate_typing(seed=args.seed, max_people=people))
+        except ReferenceDataNotFound as exc:
+            print(f"typing: reference data missing: {exc}", file=sys.stderr)
+        if args.typing_only:
+            print(f"elapsed {time.perf_counter() - t0:.1f} s")
+            return 0
     try:
         ev = evaluate(reference=args.reference, seed=args.seed, quick=args.quick)
     except ReferenceDataNotFound as exc:

@@ -34,7 +34,7 @@ from synthgen.motor.typing_model import BACKSPACE, CAPSLOCK, FIT_PATH, OTHER, PE
 PROBS = np.unique(np.r_[0.0, 0.0005, 0.001, 0.002, 0.005, np.linspace(0.01, 0.99, 99), 0.993, 0.995, 0.997,
                         0.998, 0.999, 0.9995, 1.0])
 _TAIL_CAP = 0.9995  # the very last quantile is capped there: a single record should not set the maximum
-SHRINK = 20.0        # pseudo-count pulling a bigram (or key) toward its class
+SHRINK = 5.0         # pseudo-count pulling a bigram (or key) toward its class
 
 
 def _token(key: str) -> str:
@@ -90,9 +90,11 @@ def fit_iki(st: pd.DataFrame, min_count: int, min_people: int, iters: int = 4) -
         r = d["y"] - d["person"].map(m)
         cls = r.groupby(d["cls"]).agg(["sum", "count"])
         c_eff = cls["sum"] / (cls["count"] + 5.0)
-        bg = r.groupby(d["bg"]).agg(["sum", "count"])
+        # A bigram's effect is its median residual (IKI medians are what differ between bigrams; means
+        # of the log mix in each bigram's share of hesitations), pulled toward its class when rare.
+        bg = r.groupby(d["bg"]).agg(["median", "count"])
         bg_cls = pd.Series({b: c for b, c in zip(d["bg"], d["cls"])})
-        b_eff = (bg["sum"] + SHRINK * bg_cls.reindex(bg.index).map(c_eff)) / (bg["count"] + SHRINK)
+        b_eff = (bg["median"] * bg["count"] + SHRINK * bg_cls.reindex(bg.index).map(c_eff)) / (bg["count"] + SHRINK)
         d["b"] = d["bg"].map(b_eff)
         m = (d["y"] - d["b"]).groupby(d["person"]).mean()
     s, z, ok = _residuals(d, m, "b", "bg", bg["count"], min_count, min_people)

@@ -36,7 +36,7 @@ from synthgen.motor.layout import KEYS_BY_CODE, NAMED_KEYS, key_for_char, neighb
 from synthgen.motor.params import KeyboardParams
 from synthgen.motor.timing import lognormal_ms
 from synthgen.motor.types import KeyAction
-from synthgen.motor.typing_model import BACKSPACE, CAPSLOCK, keyboard_fit
+from synthgen.motor.typing_model import BACKSPACE, CAPSLOCK, WPM_CALIBRATION, keyboard_fit
 from synthgen.schema import MOD_ALT, MOD_CTRL, MOD_META, MOD_SHIFT
 
 __all__ = ["plan_typing", "plan_keys", "replay_text", "key_for_char", "typing_wpm", "WPM_CALIBRATION",
@@ -48,10 +48,6 @@ _MODIFIERS = {"Shift": MOD_SHIFT, "Control": MOD_CTRL, "Alt": MOD_ALT, "Meta": M
 _MOD_CODES = {"Shift": "ShiftLeft", "Control": "ControlLeft", "Alt": "AltLeft", "Meta": "MetaLeft"}
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
 
-#: The fitted speed line is a regression over people (log WPM on the IKI level, inverted); planning with it
-#: types the Aalto sentences ~7% slower than asked (the mean of a person's sentence WPMs is not the WPM of
-#: their mean level). The level is taken for ``wpm * WPM_CALIBRATION`` to make up for it.
-WPM_CALIBRATION = 1.07
 #: ``compose=None`` treats a text of at least this many words as composed (a message, a note), not copied.
 COMPOSE_MIN_WORDS = 8
 
@@ -240,7 +236,7 @@ def plan_typing(rng: np.random.Generator, p: KeyboardParams, text: str, t0_ms: f
             shifted[i] = sh and not caps[i]
 
     # --- inter-key intervals (previous down -> this down): person level + bigram effect + residual
-    level = fit.level_for(p.wpm * WPM_CALIBRATION, p.iki_sigma)
+    level = fit.level_for(p.wpm, p.iki_sigma)
     look = fit.bigram_effect
     eff = np.array([0.0] + [look(a, b) for a, b in zip(toks, toks[1:])])
     off = np.array([not code for code in codes], dtype=bool)

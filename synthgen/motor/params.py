@@ -288,30 +288,41 @@ def _spread(rng: np.random.Generator, base: BaseModel, table: dict[str, tuple[st
     return out
 
 
-def _fitted_keyboard(rng: np.random.Generator, base: KeyboardParams, wpm: float) -> dict[str, float]:
-    """The keyboard traits of one person from the population fitted to real typists, given the speed.
+def _fitted_keyboard(rng: np.random.Generator, base: KeyboardParams, z_type: float, wpm_sd: float) -> dict[str, float]:
+    """The keyboard traits of one person, drawn from the population fitted to real typists.
 
-    The person's IKI level follows from ``wpm``; the other traits (IKI spread, hold level and spread,
-    error rate) are drawn from the fitted normal conditioned on it, as ratios to their population centre
-    so that ``base`` still centres them. Drawn after every other trait: the rest of the persona is as
-    before for the same generator.
+    The person's IKI level is the typing-skill factor ``z_type`` on the fitted level distribution (its
+    spread scaled by ``wpm_sd / 20``, centred by ``base.wpm``); the other traits (IKI spread, hold level
+    and spread, error rate) come from the fitted normal conditioned on it, as ratios to their population
+    centre so that ``base`` still centres them; ``wpm`` is then the speed that level types at. Drawn after
+    every other trait: the rest of the persona is as before for the same generator.
     """
     from synthgen.motor.typing_model import keyboard_fit
 
     fit = keyboard_fit()
     mu, cov = fit.person_mean, fit.person_cov
-    m = fit.iki_log_mean_for_wpm(wpm)
+    # Skilled: a lower (faster) level. The real spread is log-like (SD about 20 WPM at a mean of 52); a
+    # faster centre narrows it in log terms so the SD in WPM stays about ``wpm_sd``, and the centre is
+    # placed so the population's mean WPM (not its median) is ``base.wpm``.
+    sd = math.sqrt(cov[0, 0]) * (wpm_sd / 20.0) * min(52.0 / base.wpm, 1.0)
+    a, b = fit.raw["person"]["wpm_to_iki_log_mean"]
+    half_var = 0.5 * (sd / b) ** 2  # log-normal mean / median, in log WPM
+    centre = (mu[0] + fit.level_for(base.wpm * math.exp(-half_var), base.iki_sigma)
+              - fit.level_for(52.0 * math.exp(-0.5 * (math.sqrt(cov[0, 0]) / b) ** 2), 0.40))
+    m = centre - sd * z_type
     s12 = cov[1:, 0] / cov[0, 0]
-    c_mu = mu[1:] + s12 * (m - mu[0])
+    c_mu = mu[1:] + s12 * (m - centre)
     c_cov = cov[1:, 1:] - np.outer(s12, cov[0, 1:])
     d = c_mu + np.linalg.cholesky(c_cov + 1e-9 * np.eye(len(c_mu))) @ rng.standard_normal(len(c_mu)) - mu[1:]
     u = rng.random(3)
     err = math.exp(d[3])
     caps = fit.raw["capslock"]
     share = float(np.interp(u[1], caps["share"]["probs"], caps["share"]["values"])) if u[0] < caps["user_share"] else 0.0
+    sigma = _clip(base.iki_sigma * math.exp(d[0]), *_bounds(KeyboardParams, "iki_sigma"))
+    m = _clip(m, fit.level_for(130.0, sigma), fit.level_for(15.0, sigma))  # 15..130 WPM, as before
     upd = {
-        "iki_sigma": base.iki_sigma * math.exp(d[0]), "hold_median_ms": base.hold_median_ms * math.exp(d[1]),
-        "hold_sigma": base.hold_sigma * math.exp(d[2]),
+        "wpm": _clip(fit.wpm_for_level(m, sigma), 15.0, 130.0), "iki_sigma": sigma,
+        "hold_median_ms": base.hold_median_ms * math.exp(d[1]), "hold_sigma": base.hold_sigma * math.exp(d[2]),
         **{k: getattr(base, k) * err for k in ("typo_substitution", "typo_omission", "typo_insertion",
                                                "typo_transposition")},
         "capslock_share": share, "poll_ms": 8.0 if u[2] < fit.raw["clock"]["grid8_share"] else 1.0,
@@ -324,7 +335,8 @@ def sample_motor_profile(rng: np.random.Generator, *, base: MotorProfile | None 
                          trackpad_share: float = 0.4) -> MotorProfile:
     """Draw one persona from the human population, centred on ``base`` (default: the median person).
 
-    Typing speed is ``N(base.wpm, wpm_sd)`` clipped to 15..130 WPM; pointing throughput is
+    Typing traits come from the population fitted to real typists (:func:`_fitted_keyboard`; speed
+    15..130 WPM, about ``base.wpm`` +- ``wpm_sd``, right-skewed like the real one); pointing throughput is
     ``N(1000 / base.fitts_b_ms, throughput_sd)`` bits/s clipped to 3.4..5.4. Two latent skills give the
     correlations: typing skill (fast typists roll over more, hold keys shorter, vary less, make fewer
     errors per char) and pointing skill (correlated 0.3 with typing skill: general experience).
@@ -347,7 +359,7 @@ def sample_motor_profile(rng: np.random.Generator, *, base: MotorProfile | None 
     ms = base.mouse.model_copy(update=mouse_upd)
     sc = base.scroll.model_copy(update={"style": "trackpad" if u[2] < trackpad_share else "wheel",
                                         **_spread(rng, base.scroll, _SCROLL_SPREAD, z_type, z_point)})
-    kb = kb.model_copy(update=_fitted_keyboard(rng, base.keyboard, wpm))
+    kb = kb.model_copy(update=_fitted_keyboard(rng, base.keyboard, z_type, wpm_sd))
     # model_copy skips validation; re-validate so a bad base cannot produce an invalid persona.
     return MotorProfile.model_validate({"mouse": ms.model_dump(), "keyboard": kb.model_dump(),
                                         "scroll": sc.model_dump()})

@@ -33,12 +33,16 @@ import numpy as np
 
 from synthgen.motor.layout import KEYS_BY_CODE, key_for_char
 
-__all__ = ["BACKSPACE", "CAPSLOCK", "OTHER", "FIT_PATH", "KeyboardFit", "keyboard_fit", "token_class",
+__all__ = ["BACKSPACE", "CAPSLOCK", "OTHER", "FIT_PATH", "WPM_CALIBRATION", "KeyboardFit", "keyboard_fit", "token_class",
            "pair_class", "PERSON_TRAITS"]
 
 #: Stroke tokens besides the typed characters themselves (several chars, so no typed char is mistaken for one).
 BACKSPACE, CAPSLOCK, OTHER = "<BS>", "<CL>", "<?>"
 FIT_PATH = Path(__file__).resolve().parent / "data" / "keyboard_fit.json"
+#: Factor on the WPM before the fitted speed line is read (kept at 1: the line, fitted over people, is
+#: right for the population; a lone ``KeyboardParams(wpm=X)`` with population-average errors and spread types
+#: a few % slower than X when X is far from 52, since real fast typists also err less).
+WPM_CALIBRATION = 1.0
 #: Person-level traits of the population model, in the order of its mean vector.
 PERSON_TRAITS: tuple[str, ...] = ("iki_log_mean", "iki_log_scale", "hold_log_mean", "hold_log_scale", "error_log_rate")
 
@@ -167,15 +171,26 @@ class KeyboardFit:
         >>> f.level_for(60.0, 0.6) < f.level_for(60.0, 0.3)
         True
         """
-        m = self.iki_log_mean_for_wpm(wpm)
+        m = self.iki_log_mean_for_wpm(wpm * WPM_CALIBRATION)
         mu, cov = self.person_mean, self.person_cov
         typical = math.exp(mu[1] + cov[1, 0] / cov[0, 0] * (m - mu[0]))
         return m - _log_mean_exp(self, iki_sigma) + _log_mean_exp(self, typical)
 
-    def wpm_for_iki_log_mean(self, m: float) -> float:
-        """Inverse of :meth:`iki_log_mean_for_wpm`."""
-        a, b = self.raw["person"]["wpm_to_iki_log_mean"]
-        return float(np.exp((m - a) / b))
+    def wpm_for_level(self, level: float, iki_sigma: float) -> float:
+        """The ``wpm`` for which :meth:`level_for` gives ``level`` (bisection on log WPM).
+
+        >>> f = keyboard_fit()
+        >>> round(f.level_for(f.wpm_for_level(5.2, 0.4), 0.4), 4)
+        5.2
+        """
+        lo, hi = math.log(1.0), math.log(400.0)
+        for _ in range(50):  # level_for falls as WPM rises
+            mid = 0.5 * (lo + hi)
+            if self.level_for(math.exp(mid), iki_sigma) > level:
+                lo = mid
+            else:
+                hi = mid
+        return math.exp(0.5 * (lo + hi))
 
 
 @lru_cache(maxsize=8)
