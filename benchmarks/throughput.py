@@ -10,6 +10,8 @@ at most cores x synthetic seconds per session / CPU seconds per session). The la
 real-time factor of the default configuration (N workers, no screenshots).
 
     python benchmarks/throughput.py [--repeat 3] [--sessions 4] [--workers 0] [--concurrency 2] [--quick]
+    python benchmarks/throughput.py --netguard-cost [--repeat 3]   # CPU s per session with and without the
+                                                                   # origin guard (proxy), same run
 """
 
 from __future__ import annotations
@@ -99,15 +101,16 @@ def _sample_tree(proc: psutil.Process, cpu: dict[int, float], memory: bool = Tru
 
 
 def run_job(scenarios: list[Path], *, sessions: int, workers: int, concurrency: int, screenshots: str,
-            seed: int) -> Measure:
-    """One ``synthgen generate`` job in a fresh process, its process tree's RSS sampled meanwhile."""
+            seed: int, env: dict[str, str] | None = None) -> Measure:
+    """One ``synthgen generate`` job in a fresh process (``env``: extra variables), its process tree's
+    RSS sampled meanwhile."""
     with tempfile.TemporaryDirectory(prefix="synthgen-bench-") as tmp:
         cmd = [sys.executable, "-m", "synthgen", "generate", "--sessions", str(sessions), "--seed", str(seed),
                "--out", str(Path(tmp) / "out"), "--workers", str(workers), "--concurrency", str(concurrency),
                "--screenshots", screenshots, "--no-progress", "--no-resume"]
         for s in scenarios:
             cmd += ["--scenario", str(s)]
-        env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), **(env or {}))
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
         ps = psutil.Process(proc.pid)
         peak = 0
@@ -169,11 +172,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--concurrency", type=int, default=2, help="sessions at once per browser")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quick", action="store_true", help="one run per configuration, 2 sessions per scenario")
+    ap.add_argument("--netguard-cost", action="store_true", help="only measure the origin guard: the mix at 1 "
+                    "worker with the guard on and off, alternating, CPU s per session of each")
     args = ap.parse_args(argv)
     if args.quick:
         args.repeat, args.sessions = 1, 2
     n = args.workers or (os.cpu_count() or 1)
     scenarios = scenario_mix()
+    if args.netguard_cost:
+        netguard_cost(scenarios, args)
+        return
     print(f"mix: {', '.join(str(s.relative_to(ROOT)) for s in scenarios)}; {args.sessions} sessions each, "
           f"concurrency {args.concurrency}, median of {args.repeat}; {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")
@@ -190,6 +198,28 @@ def main(argv: list[str] | None = None) -> None:
               f" {m.cpu_s / max(m.sessions, 1):10.2f}"
               f"   (RTF runs: {', '.join(f'{r.realtime_factor:.1f}' for r in runs)})", flush=True)
     print(f"real-time factor {results[(n, 'off')].realtime_factor:.1f}")
+
+
+def netguard_cost(scenarios: list[Path], args: argparse.Namespace) -> None:
+    """What enforcing origins costs: every request through the in-process proxy (the product default) vs
+    Playwright's route rule alone (SYNTHGEN_BENCH_NO_NETGUARD=1, for this measurement only), same machine,
+    same mix, runs alternated so load drifts hit both alike."""
+    from synthgen.runner.config import NETGUARD_OFF_ENV
+
+    runs: dict[str, list[Measure]] = {"guard": [], "no guard": []}
+    for _ in range(args.repeat):
+        for name, env in (("guard", {}), ("no guard", {NETGUARD_OFF_ENV: "1"})):
+            runs[name].append(run_job(scenarios, sessions=args.sessions, workers=1, concurrency=args.concurrency,
+                                      screenshots="off", seed=args.seed, env=env))
+    print(f"{'origins':>9} {'sessions':>8} {'failed':>6} {'wall s':>7} {'CPU s/sess':>10}   (CPU s/sess of each run)")
+    per = {}
+    for name, ms in runs.items():
+        m = _median(ms)
+        per[name] = m.cpu_s / max(m.sessions, 1)
+        print(f"{name:>9} {m.sessions:8d} {m.failed:6d} {m.wall_s:7.1f} {per[name]:10.3f}   "
+              f"({', '.join(f'{r.cpu_s / max(r.sessions, 1):.3f}' for r in ms)})")
+    print(f"the guard costs {per['guard'] - per['no guard']:+.3f} CPU s per session "
+          f"({(per['guard'] / per['no guard'] - 1) * 100:+.1f}%)")
 
 
 if __name__ == "__main__":
