@@ -138,7 +138,14 @@ class WatchdogDriver:
                 if isinstance(t, (int, float)) and t > 0:
                     limit += float(t) / 1000.0
             task = asyncio.ensure_future(attr(*args, **kwargs))
-            done, _ = await asyncio.wait({task}, timeout=limit)
+            try:
+                done, _ = await asyncio.wait({task}, timeout=limit)
+            except asyncio.CancelledError:
+                # The session is being cancelled (a run stopped by a signal): the call goes with it, and its
+                # late error (the page closed under it) is retrieved here rather than printed at exit.
+                task.cancel()
+                task.add_done_callback(_swallow)
+                raise
             if task in done:
                 # (Not after goto: a page still loading is slow, not hung, and says so itself.)
                 if name != "goto" and _is_timeout(task.exception()):
