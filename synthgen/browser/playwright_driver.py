@@ -320,4 +320,11 @@ class PlaywrightDriver:
         return await self.page.screenshot(**kwargs)  # type: ignore[arg-type]
 
     async def user_agent(self) -> str:
-        return await self.page.evaluate("navigator.userAgent")
+        try:
+            return await self.page.evaluate("navigator.userAgent")
+        except PlaywrightError as exc:
+            if "destroyed" not in str(exc) and "navigat" not in str(exc).lower():
+                raise
+            # A navigation the last input started replaced the document: ask the new one.
+            await self.page.wait_for_load_state("load", timeout=5_000)
+            return await self.page.evaluate("navigator.userAgent")

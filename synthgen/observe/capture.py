@@ -187,6 +187,12 @@ def compact_ax_tree(nodes: list[dict[str, Any]]) -> str:
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
 
 
+#: what Playwright says when a capture races a navigation (the document or its renderer changed under it)
+_NAVIGATION_RACE = ("Execution context was destroyed", "Not attached to an active page", "navigat",
+                    "Cannot find context", "frame was detached")
+_NAV_RETRIES = 3
+
+
 class PageObserver:
     """Captures a Playwright page through CDP; errors in the tree or DOM leave that part empty.
 
@@ -204,6 +210,29 @@ class PageObserver:
         return self._cdp
 
     async def screenshot(self, spec: CaptureSpec) -> bytes:
+        """The page's image; a capture that races a navigation waits for the new document and tries again.
+
+        A click that navigates has been delivered when its capture runs: the old document's context is
+        destroyed under ``evaluate``, or the CDP session is left attached to the old renderer ("Not attached
+        to an active page"). Neither is the session's failure, so the capture is retried on the new page.
+        """
+        from playwright.async_api import Error as PlaywrightError
+
+        for attempt in range(_NAV_RETRIES):
+            try:
+                return await self._screenshot(spec)
+            except PlaywrightError as exc:
+                text = str(exc)
+                if attempt == _NAV_RETRIES - 1 or not any(m in text for m in _NAVIGATION_RACE):
+                    raise
+                self._cdp = None  # a session attached to the old renderer answers nothing more
+                try:
+                    await self.page.wait_for_load_state("load", timeout=5_000)
+                except PlaywrightError:
+                    pass
+        raise AssertionError("unreachable")
+
+    async def _screenshot(self, spec: CaptureSpec) -> bytes:
         cdp = await self._session()
         params: dict[str, Any] = {"format": spec.image_format, "optimizeForSpeed": True}
         if spec.image_format != "png":
