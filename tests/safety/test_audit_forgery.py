@@ -30,7 +30,11 @@ def dataset(tmp_path_factory: pytest.TempPathFactory, faults_url: str) -> Path:
     tmp = tmp_path_factory.mktemp("forgery")
     sc = tmp / "scenarios"
     sc.mkdir()
-    (sc / "quick.yaml").write_text(scenario("quick").read_text().replace("app: faults", f"base_url: {faults_url}"))
+    # exact: the persona's uncorrected slips are the typo tolerance's business (tests/safety/test_audit.py),
+    # not what these tests are about
+    quick = scenario("quick").read_text().replace("app: faults", f"base_url: {faults_url}")
+    (sc / "quick.yaml").write_text(quick.replace('first_name }}"}', 'first_name }}", exact: true}')
+                                   .replace('random_int(1, 99) }}"}', 'random_int(1, 99) }}", exact: true}'))
     (sc / "people.csv").write_text("who\nAda from the data file\n")
     (sc / "vet.yaml").write_text(f"""name: faults-vet
 base_url: {faults_url}
@@ -39,8 +43,8 @@ data: {{file: people.csv}}
 steps:
   - goto: /faults/
   - capture: {{name: heading, target: "css=h1"}}
-  - type: {{into: "testid=name", text: "{{{{ captured.heading }}}}"}}
-  - type: {{into: "testid=note", text: "{{{{ data.who }}}}"}}
+  - type: {{into: "testid=name", text: "{{{{ captured.heading }}}}", exact: true}}
+  - type: {{into: "testid=note", text: "{{{{ data.who }}}}", exact: true}}
 """)
     out = tmp / "ds"
     s = generate(GenerateConfig(scenarios=[sc / "quick.yaml", sc / "vet.yaml"], sessions=2, seed=4, out=out,
