@@ -57,13 +57,23 @@ def _robust_scale(e: pd.Series) -> float:
 
 
 def _residuals(d: pd.DataFrame, m: pd.Series, effect: str, unit: str, counts: pd.Series, min_count: int,
-               min_people: int) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Per-person residual scale, the standardised residuals, and which units (bigrams, keys) may be stored."""
+               min_people: int) -> tuple[pd.Series, pd.Series, pd.Series, float]:
+    """Per-person residual scale, the standardised residuals, which units (bigrams, keys) may be stored, and
+    the SD of a sentence's own offset (people drift between sentences: within one, values vary less).
+
+    The offset is each sentence's mean residual; its variance less the sampling part (within variance /
+    n) is the sentence effect. The residuals are taken around it, so the two add up to the person's spread.
+    """
     e = d["y"] - d["person"].map(m) - d[effect]
+    g = e.groupby(d["session"])
+    mean, var, n = g.transform("mean"), g.transform("var"), g.transform("size")
+    per = pd.DataFrame({"mean": mean, "noise": var / n}).groupby(d["session"]).first()
+    session_sd = float(np.sqrt(max(per["mean"].var() - per["noise"].mean(), 0.0)))
+    e = e - mean
     s = e.groupby(d["person"]).apply(_robust_scale)
     people = d.groupby(unit)["person"].nunique()
     ok = (counts >= min_count) & (people.reindex(counts.index) >= min_people)
-    return s, e / d["person"].map(s), ok
+    return s, e / d["person"].map(s), ok, session_sd
 
 
 def _strokes(ks: Keystrokes) -> pd.DataFrame:
@@ -97,12 +107,13 @@ def fit_iki(st: pd.DataFrame, min_count: int, min_people: int, iters: int = 4) -
         b_eff = (bg["median"] * bg["count"] + SHRINK * bg_cls.reindex(bg.index).map(c_eff)) / (bg["count"] + SHRINK)
         d["b"] = d["bg"].map(b_eff)
         m = (d["y"] - d["b"]).groupby(d["person"]).mean()
-    s, z, ok = _residuals(d, m, "b", "bg", bg["count"], min_count, min_people)
+    s, z, ok, session_sd = _residuals(d, m, "b", "bg", bg["count"], min_count, min_people)
     kinds = (d["y"] - d["person"].map(m)).groupby(d["cls"].str[:2]).mean()
     table = {
         "bigram": {k: round(float(v), 4) for k, v in b_eff[ok].items()},
         "class": {k: round(float(v), 4) for k, v in c_eff[cls["count"] >= min_count].items()},
         "kinds": {k: round(float(v), 4) for k, v in kinds.items()},
+        "session_sd": round(session_sd, 4),
     }
     persons = pd.DataFrame({"iki_log_mean": m, "iki_log_scale": np.log(s)})
     return {"iki": table, "iki_z": _quant(z.to_numpy())}, persons
@@ -125,13 +136,13 @@ def fit_hold(st: pd.DataFrame, min_count: int, min_people: int) -> tuple[dict, p
         cls = cls - shift
         d["k"] = d["tok"].map(k_eff)
         m = (d["y"] - d["k"]).groupby(d["person"]).mean()
-    s, z, ok = _residuals(d, m, "k", "tok", ks["count"], min_count, min_people)
+    s, z, ok, session_sd = _residuals(d, m, "k", "tok", ks["count"], min_count, min_people)
     table = {"key": {k: round(float(v), 4) for k, v in k_eff[ok].items()},
-             "class": {k: round(float(v), 4) for k, v in cls.items()}}
+             "class": {k: round(float(v), 4) for k, v in cls.items()}, "session_sd": round(session_sd, 4)}
     return {"hold": table, "hold_z": _quant(z.to_numpy())}, pd.DataFrame({"hold_log_mean": m, "hold_log_scale": np.log(s)})
 
 
-def fit_shift(ks: Keystrokes, st: pd.DataFrame) -> dict:
+def fit_shift(ks: Keystrokes, level: pd.Series) -> dict:
     """Shift lead (at a trial's start in ms; inside it as a share of the IKI) and release order."""
     is_nm = ~np.isin(ks.key, ["Shift", "Control", "Alt", "Meta", "CapsLock", "AltGraph", "Fn"])
     nm_pos = np.flatnonzero(is_nm)
@@ -150,8 +161,8 @@ def fit_shift(ks: Keystrokes, st: pd.DataFrame) -> dict:
     iki = ks.t_down[k] - prev_t
     frac = np.clip(lead[has_prev] / np.maximum(iki[has_prev], 1.0), 0.0, 3.0)
     # Last key under each Shift press: the release is measured against it in runs of capitals.
-    m_person = st[np.isfinite(st["iki"])].assign(y=lambda d: np.log(np.maximum(d["iki"], 1.0))).groupby("person")["y"].median()
-    start_rel = np.log(np.maximum(lead[~has_prev], 1.0)) - pd.Series(ks.person[k[~has_prev]]).map(m_person).to_numpy()
+    # Relative to the person's IKI level (the planner's ``level``), so the lead scales with speed.
+    start_rel = np.log(np.maximum(lead[~has_prev], 1.0)) - pd.Series(ks.person[k[~has_prev]]).map(level).to_numpy()
     return {
         "lead_start_log_rel": _quant(start_rel[np.isfinite(start_rel)]),
         "lead_frac": _quant(frac),
@@ -243,8 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reference", type=Path, default=None, help="the shared/reference folder")
     ap.add_argument("--out", type=Path, default=FIT_PATH)
-    ap.add_argument("--min-count", type=int, default=30, help="occurrences a bigram/key needs to be stored")
-    ap.add_argument("--min-people", type=int, default=10, help="people a bigram/key needs to be stored")
+    ap.add_argument("--min-count", type=int, default=20, help="occurrences a bigram/key needs to be stored")
+    ap.add_argument("--min-people", type=int, default=5, help="people a bigram/key needs to be stored")
     ap.add_argument("--max-participants", type=int, default=None, help="fit on fewer people (quick runs)")
     args = ap.parse_args(argv)
 
@@ -279,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
                    "cov": [[round(float(v), 6) for v in r] for r in persons.cov().to_numpy()],
                    "wpm_to_iki_log_mean": [round(float(a), 5), round(float(b), 5)],
                    "wpm_mean": round(float(wpm_p.mean()), 3), "wpm_sd": round(float(wpm_p.std()), 3)},
-        "shift": fit_shift(ks, st),
+        "shift": fit_shift(ks, p_iki["iki_log_mean"]),
         "capslock": caps,
         "clock": clock,
         "errors": errors,

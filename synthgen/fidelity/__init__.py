@@ -6,6 +6,8 @@
 * :mod:`~synthgen.fidelity.discriminator` -- real-vs-synthetic classifier AUC (0.5 = indistinguishable).
 * :mod:`~synthgen.fidelity.simulate` -- the motor models doing the reference tasks (no browser).
 * :mod:`~synthgen.fidelity.evaluate` / :mod:`~synthgen.fidelity.report` -- everything at once; HTML.
+* :mod:`~synthgen.fidelity.typing` / :mod:`~synthgen.fidelity.typing_eval` -- Aalto keystrokes: reader,
+  typing metrics, keystroke-window discriminator, held-out people vs synthetic twins.
 
 >>> from synthgen.fidelity import read_freihaut, segment_moves, move_features, discriminator_auc
 >>> real = move_features(segment_moves(read_freihaut()))  # doctest: +SKIP
@@ -25,6 +27,11 @@ from synthgen.fidelity.readers import (
     ReferenceDataNotFound, coerce_events, read_balabit, read_dataset, read_freihaut, reference_root,
 )
 from synthgen.fidelity.report import write_report
+from synthgen.fidelity.typing import (
+    Keystrokes, compare_typing, is_fit_participant, keystrokes, read_aalto, read_aalto_sentences, typing_discriminator,
+    typing_metrics, window_features,
+)
+from synthgen.fidelity.typing_eval import TypingEvaluation, evaluate_typing
 from synthgen.fidelity.simulate import (
     FREIHAUT_LAYOUT, PointClickLayout, Simulated, infer_point_click_layout, simulate_point_click,
     simulate_scrolling, simulate_typing,
@@ -40,6 +47,9 @@ __all__ = [
     "mousemove_intervals", "press_durations", "scroll_gaps", "inter_key_intervals", "hold_times",
     "rollover_ratio", "wpm", "backspace_rate", "typed_text", "uncorrected_error_rate", "effective_width",
     "fitts_fit", "FittsFit", "distance", "compare", "event_distributions",
+    # typing (Aalto keystrokes)
+    "read_aalto", "read_aalto_sentences", "is_fit_participant", "Keystrokes", "keystrokes", "typing_metrics",
+    "compare_typing", "window_features", "typing_discriminator", "evaluate_typing", "TypingEvaluation",
     # discriminator
     "discriminate", "discriminator_auc", "DiscriminatorResult",
     # simulation, evaluation, report

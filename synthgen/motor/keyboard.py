@@ -242,7 +242,9 @@ def plan_typing(rng: np.random.Generator, p: KeyboardParams, text: str, t0_ms: f
     off = np.array([not code for code in codes], dtype=bool)
     if off.any():
         eff[off] += _OFF_LAYOUT
-    iki = np.exp(level + eff + p.iki_sigma * fit.iki_z(rng.random(m)))
+    # One offset per text (people drift between sentences), then each stroke's residual around it.
+    drift = rng.standard_normal(2) * (fit.raw["iki"]["session_sd"], fit.raw["hold"]["session_sd"])
+    iki = np.exp(level + drift[0] + eff + p.iki_sigma * fit.iki_z(rng.random(m)))
     if m > 2:
         # Sentence starts inside a text: a pause before the next sentence's first word.
         starts = [i for i in range(2, m) if toks[i - 1] in (" ", "\n") and toks[i] not in (" ", BACKSPACE)
@@ -264,7 +266,7 @@ def plan_typing(rng: np.random.Generator, p: KeyboardParams, text: str, t0_ms: f
 
     # --- holds: person level + key effect + residual
     heff = np.array([fit.hold_effect(t) for t in toks])
-    hold = np.exp(math.log(p.hold_median_ms) + heff + p.hold_sigma * fit.hold_z(rng.random(m)))
+    hold = np.exp(math.log(p.hold_median_ms) + drift[1] + heff + p.hold_sigma * fit.hold_z(rng.random(m)))
     hold = np.clip(hold, 15.0, 2000.0)
     t_up = t_down + hold
     # A key cannot go down again before it came up (holds of the same key never overlap).
