@@ -25,6 +25,7 @@ Keystrokes*, CHI 2018, https://doi.org/10.1145/3173574.3174220 (non-commercial u
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -622,7 +623,9 @@ def typing_discriminator(a: pd.DataFrame, b: pd.DataFrame, *, groups_a: np.ndarr
     x = np.vstack([a[list(features)].to_numpy(float), b[list(features)].to_numpy(float)])
     y = np.r_[np.zeros(len(a)), np.ones(len(b))]
     groups = np.r_[ga, gb]
-    med = np.nanmedian(x, axis=0)
+    with warnings.catch_warnings():  # a feature missing in every window (e.g. no Shift at all) is fine
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med = np.nanmedian(x, axis=0)
     med = np.where(np.isfinite(med), med, 0.0)
     x_lin = np.where(np.isfinite(x), x, med)
     x_tree = np.where(np.isfinite(x), x, -999.0)
