@@ -192,7 +192,8 @@ def _written_parts(root: Any) -> list[str]:
 def _print_failures(label: str, failures: list[Any], count: int) -> None:
     """Each failure on one line with its step and screenshot; every target printed as written (escaped)."""
     for f in failures[:10]:
-        where = f" (step {f.failed_step})" if getattr(f, "failed_step", None) else ""
+        step = getattr(f, "failed_step", None)
+        where = f" (step {step})" if step and not str(f.error or "").startswith(f"step {step} ") else ""
         shot = f"; screenshot {f.screenshot}" if getattr(f, "screenshot", None) else ""
         err.print(f"[red]{label}[/] {escape(f.session_id)}{escape(where)}: {escape(str(f.error))}{escape(shot)}",
                   highlight=False, soft_wrap=True)

@@ -101,9 +101,10 @@ class GenerateConfig:
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    """What a worker (one Chromium, several pages) needs; ``out`` is a local folder or a URI."""
+    """What a worker (one Chromium, several pages) needs; ``out`` is a local folder, a URI, or a
+    :class:`synthgen.dataset.Destination` (a Ray task writes through the one it was given)."""
 
-    out: Path | str
+    out: Any
     options: SessionOptions = SessionOptions()
     concurrency: int = 2
     chromium: str | None = None

@@ -107,7 +107,7 @@ def run_batch(specs: list[SessionSpec], wcfg: WorkerConfig, dest: str | Destinat
             # URLs (and the events) are the same as on any other node.
             port = stack.enter_context(AppServer()).port
         # The session writer puts each file straight at the destination, the sessions row last.
-        cfg = dataclasses.replace(wcfg, out=dest.local_path if dest.is_local else dest.uri, app_port=port)
+        cfg = dataclasses.replace(wcfg, out=dest.local_path if dest.is_local else dest, app_port=port)
         asyncio.run(run_specs(specs, cfg, on_done=tally.add))
     return _tally_of(tally)
 

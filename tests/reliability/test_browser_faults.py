@@ -246,6 +246,6 @@ def test_disk_full_mid_run_exits_1_and_keeps_whole_sessions(tmp_path: Path, faul
     assert line.startswith("error: the run stopped with 2 sessions not written: cannot write ") and \
         "No space left on device" in line and "re-run the same command to finish" in line
     assert check_readable(out) == {"sessions": 1, "events_files": 1, "temp_files": 0}
-    monkeypatch.setattr(parquet, "write_table", real)
+    monkeypatch.setattr(destination, "write_bytes_atomic", real)
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0 and "1 already there" in r.output

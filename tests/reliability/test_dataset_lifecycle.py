@@ -194,7 +194,7 @@ def test_failed_sessions_are_listed_and_can_be_retried(tmp_path: Path, faults_ur
     cmd = generate_cmd([sc], out, faults_url, sessions=2, extra=("-w", "1"))
     r = run_cli(cmd)
     assert r.returncode == 1
-    assert "failed flaky-s1-00000 (step 4)" in r.stderr and "screenshot frames/flaky-s1-00000/" in r.stderr
+    assert "failed flaky-s1-00000: step 4 " in r.stderr and "screenshot frames/flaky-s1-00000/" in r.stderr
     first = table_bytes(out, "events")
     r = run_cli(cmd)
     assert r.returncode == 1 and "failed earlier flaky-s1-00000" in r.stderr and "--retry-failed" in r.stderr
