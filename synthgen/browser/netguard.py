@@ -31,12 +31,15 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 __all__ = ["NetGuard", "Gate", "Blocked", "LOOPBACK_HOSTS", "allowed_origin", "origin_key", "guard_args",
-           "BLOCKED_HEADER"]
+           "BLOCKED_HEADER", "UNREACHABLE_HEADER"]
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 #: Header of every refusal, so a test (or a person reading a HAR) can tell the guard's answer from an app's.
 BLOCKED_HEADER = "X-Synthgen-Blocked"
+#: Header of the guard's 502 when an allowed origin does not answer: the driver turns it back into the
+#: network error Chromium reports without a proxy (``net::ERR_CONNECTION_REFUSED at <url>``).
+UNREACHABLE_HEADER = "X-Synthgen-Unreachable"
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _WS_SCHEMES = {"ws": "http", "wss": "https"}
@@ -291,7 +294,11 @@ class NetGuard:
             return await asyncio.wait_for(asyncio.open_connection(addr[0], addr[1], limit=_HEAD_LIMIT),
                                           _CONNECT_TIMEOUT_S)
         except (OSError, asyncio.TimeoutError) as exc:
-            await _answer(writer, 502, f"synthgen could not reach {host}:{port}: {exc or type(exc).__name__}")
+            # Chromium's own name for the failure (what it reports without a proxy), for the session's error.
+            net = ("ERR_CONNECTION_REFUSED" if isinstance(exc, ConnectionRefusedError) else
+                   "ERR_CONNECTION_TIMED_OUT" if isinstance(exc, asyncio.TimeoutError) else "ERR_CONNECTION_FAILED")
+            await _answer(writer, 502, f"net::{net}: synthgen could not reach {host}:{port} "
+                          f"({exc or type(exc).__name__})", header=UNREACHABLE_HEADER)
             return None
 
 
@@ -328,12 +335,14 @@ def _response_head(head: bytes) -> bytes:
     return "\r\n".join([lines[0], *kept, "Connection: close", "", ""]).encode("latin-1")
 
 
-async def _answer(writer: asyncio.StreamWriter, status: int, text: str, *, blocked: bool = False) -> None:
+async def _answer(writer: asyncio.StreamWriter, status: int, text: str, *, blocked: bool = False,
+                  header: str | None = None) -> None:
     reasons = {204: "No Content", 400: "Bad Request", 403: "Forbidden", 431: "Request Header Fields Too Large",
                502: "Bad Gateway"}
     body = b"" if status == 204 else (text + "\n").encode("utf-8")
     # Header values are Latin-1: the reason is quoted with anything else escaped.
-    extra = f"{BLOCKED_HEADER}: {text.encode('ascii', 'backslashreplace').decode()}\r\n" if blocked else ""
+    name = BLOCKED_HEADER if blocked else header
+    extra = f"{name}: {text.encode('ascii', 'backslashreplace').decode()}\r\n" if name else ""
     writer.write(f"HTTP/1.1 {status} {reasons.get(status, 'Error')}\r\nContent-Type: text/plain; charset=utf-8\r\n"
                  f"Content-Length: {len(body)}\r\nCache-Control: no-store\r\n{extra}Connection: close\r\n\r\n"
                  .encode("latin-1") + body)

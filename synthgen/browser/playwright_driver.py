@@ -16,6 +16,7 @@ from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from synthgen.browser.driver import Located
+from synthgen.browser.netguard import UNREACHABLE_HEADER
 from synthgen.browser.locate import chosen
 from synthgen.motor.types import Box
 from synthgen.scenario.steps import Target
@@ -165,6 +166,10 @@ class PlaywrightDriver:
         before = self._nav_started
         self._poked = True
         response = await self.page.goto(url, timeout=timeout_ms, wait_until="load")
+        unreachable = response.headers.get(UNREACHABLE_HEADER.lower()) if response is not None else None
+        if unreachable:  # the origin guard could not reach the app: the error Chromium gives without a proxy
+            net, _, why = unreachable.partition(": ")
+            raise PlaywrightError(f"{net} at {url} ({why})")
         self.landed_url = response.url if response is not None else self.page.url
         # Not the goto's own request; but a redirect the page began by script (a sign-in page sending
         # you on) is a navigation still in flight, which settle() waits for.
