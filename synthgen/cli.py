@@ -90,6 +90,9 @@ def generate(
     base_url: Optional[str] = typer.Option(None, "--base-url", help="Run every scenario against this URL instead "
                                            "of its app/base_url."),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip sessions already written completely."),
+    allow_env_change: bool = typer.Option(False, "--allow-env-change", help="Continue a dataset made in another "
+                                          "environment (packages, browser build, fonts: see `synthgen env`); "
+                                          "both are recorded."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Run again the sessions earlier runs of this "
                                       "job recorded as failed (same seeds: a success writes what a first-time "
                                       "success would)."),
@@ -137,7 +140,7 @@ def generate(
             out=out_dir if is_uri(out_dir) else Path(out_dir),  # type: ignore[arg-type]
             workers=workers or default_workers(), concurrency=concurrency, chromium=chromium, resume=resume,
             base_url=base_url, exports=parse_exports(export), retries=retries, hang_timeout_s=hang_timeout,
-            retry_failed=retry_failed,
+            retry_failed=retry_failed, allow_env_change=allow_env_change,
             options=SessionOptions(step_timeout_ms=step_timeout_ms, screenshots=screenshots,
                                    image_format=image_format, image_scale=image_scale, image_quality=image_quality,
                                    capture_a11y=capture_a11y, a11y_format=a11y_format, capture_dom=capture_dom,
@@ -404,6 +407,91 @@ def stats(dataset: Path = typer.Argument(..., help="A generated dataset folder."
         sys.stdout.write(_json.dumps(st, indent=2) + "\n")
     else:
         print_stats(st, out)
+
+
+@app.command("env")
+def env_cmd(dataset: Optional[Path] = typer.Argument(None, help="A dataset: also say what differs from where it "
+                                                    "was made."),
+            chromium: Optional[str] = typer.Option(None, "--chromium", envvar="SYNTHGEN_CHROMIUM",
+                                                   help="Chromium executable (default: discover)."),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """This machine's environment fingerprint: what can change a dataset's bytes (packages, browser, fonts, OS).
+
+    Example: synthgen env output/demo
+    """
+    import json as _json
+
+    from synthgen.dataset import Destination, read_manifest, read_marker
+    from synthgen.dataset.job import env_differences
+    from synthgen.environment import fingerprint
+
+    fp = fingerprint(chromium)
+    diff: list[str] | None = None
+    if dataset is not None:
+        dest = Destination.from_uri(dataset)
+        try:
+            marker = read_marker(dest)
+        except SynthgenError as exc:
+            _fail(exc)
+            return
+        made = ((marker or {}).get("environments") or [(read_manifest(dest) or {}).get("environment") or {}])[-1]
+        if not made:
+            _fail(SynthgenError(f"{dataset} records no environment (not a synthgen dataset, or made by an older one)"))
+        diff = env_differences(made, fp)
+    if as_json:
+        sys.stdout.write(_json.dumps({"environment": fp, "differences": diff}, indent=2) + "\n")
+    else:
+        for key, value in fp.items():
+            shown = ", ".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else value
+            out.print(f"{key:9}  {escape(str(shown))}", highlight=False, soft_wrap=True)
+        if diff is not None:
+            out.print("same as where the dataset was made" if not diff else "differs from where the dataset "
+                      "was made:", highlight=False)
+            for line in diff:
+                out.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
+    if diff:
+        raise typer.Exit(1)
+
+
+@app.command()
+def verify(dataset: Path = typer.Argument(..., help="A dataset written by synthgen generate."),
+           scenario: list[Path] = typer.Option([], "--scenario", "-s", help="The job's scenario files or folders, "
+                                               "if not at the paths recorded in the manifest (repeatable)."),
+           workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Worker processes for the re-run "
+                                                 "(default: as recorded)."),
+           chromium: Optional[str] = typer.Option(None, "--chromium", envvar="SYNTHGEN_CHROMIUM",
+                                                  help="Chromium executable (default: discover)."),
+           keep: Optional[Path] = typer.Option(None, "--keep", help="Write the re-run here (a new folder) and keep "
+                                               "it, instead of a temporary folder."),
+           progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar.")) -> None:
+    """Re-run a dataset's job here and compare every file with it; exit 0 when identical, 1 when not.
+
+    What a team's CI runs on its fixture set. Example: synthgen verify tests/fixtures/checkout
+    """
+    from synthgen.verify import verify_dataset
+
+    try:
+        with Progress(TextColumn("[bold]verify"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, disable=not progress) as bar:
+            task = bar.add_task("sessions", total=None)
+            report = verify_dataset(dataset, scenarios=list(scenario) or None, workers=workers, chromium=chromium,
+                                    keep=keep, on_progress=lambda d, t, _s: bar.update(task, completed=d, total=t))
+    except SynthgenError as exc:
+        _fail(exc)
+        return
+    for line in report.job:
+        err.print(f"[red]job differs[/] {escape(line)}", highlight=False, soft_wrap=True)
+    for line in report.differences[:10]:
+        err.print(f"[red]differs[/] {escape(line)}", highlight=False, soft_wrap=True)
+    if len(report.differences) > 10:
+        err.print(f"... and {len(report.differences) - 10} more files differ", highlight=False)
+    for line in report.environment:
+        err.print(f"environment differs: {escape(line)}", highlight=False, soft_wrap=True)
+    if report.identical:
+        out.print(f"identical  {report.files} files of {dataset} re-made in {report.seconds:.1f} s", highlight=False)
+    else:
+        out.print(f"NOT identical ({len(report.differences)} files differ; {report.seconds:.1f} s)", highlight=False)
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -186,6 +186,8 @@ class Manifest(BaseModel):
     seed: int
     #: what shapes the bytes (synthgen.dataset.job): the same job on a re-run completes this dataset
     job: dict[str, Any] = {}
+    #: the machine that wrote it last (synthgen.environment): packages, browser build, fonts, OS
+    environment: dict[str, Any] = {}
     sessions_total: int = 0
     sessions_ok: int = 0
     sessions_failed: int = 0

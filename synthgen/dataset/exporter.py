@@ -39,5 +39,6 @@ def export_dataset(root: "Destination | str | Path", formats: Iterable[str], *,
     old = read_manifest(dest)
     if update_manifest and old is not None:
         write_manifest(dest, job=old.get("job") or {"seed": old.get("seed", 0)}, command=old.get("command", ""),
-                       config=old.get("config", {}), generator_version=old.get("generator_version", ""))
+                       config=old.get("config", {}), generator_version=old.get("generator_version", ""),
+                       environment=old.get("environment") or {})
     return counts

@@ -11,6 +11,8 @@ index, so a larger ``--sessions`` extends a dataset without changing what is the
 * into a missing or empty folder creates the dataset there;
 * into this job's dataset continues it (sessions already complete are kept);
 * into another job's dataset is refused, naming what differs;
+* into this job's dataset made in another environment (:mod:`synthgen.environment`: packages, browser
+  build, fonts, OS) is refused, naming what differs, unless ``allow_env_change`` (then both are recorded);
 * into a non-empty folder that is not a dataset (or a dataset of a synthgen without markers) is refused,
   and nothing in it is touched.
 
@@ -38,7 +40,7 @@ from synthgen.dataset.destination import Destination
 from synthgen.errors import DatasetRefused, OutputError
 from synthgen.schema import SCHEMA_VERSION
 
-__all__ = ["Job", "open_dataset", "read_marker", "MARKER_FORMAT"]
+__all__ = ["Job", "open_dataset", "read_marker", "env_differences", "MARKER_FORMAT"]
 
 MARKER_FORMAT = "synthgen-dataset/1"
 
@@ -119,7 +121,28 @@ def _entries(dest: Destination) -> list[str]:
     return sorted(n for n in names if n != L.LOCK_NAME and not L.is_temp_name(n))
 
 
-def open_dataset(dest: Destination, job: Job, *, create: bool = True) -> str:
+def env_differences(there: dict[str, Any], here: dict[str, Any]) -> list[str]:
+    """What differs between a recorded environment fingerprint (``there``) and this one, one phrase per part.
+
+    >>> env_differences({"python": "3.11.7", "packages": {"numpy": "2.4.6"}},
+    ...                 {"python": "3.11.7", "packages": {"numpy": "2.5.0"}})
+    ['packages: numpy 2.4.6 there, 2.5.0 here']
+    """
+    out = []
+    for key in sorted(set(there) | set(here)):
+        a, b = there.get(key), here.get(key)
+        if a == b:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            out.append(f"{key}: " + ", ".join(f"{k} {a.get(k)} there, {b.get(k)} here"
+                                               for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)))
+        else:
+            out.append(f"{key} {a} there, {b} here")
+    return out
+
+
+def open_dataset(dest: Destination, job: Job, *, create: bool = True, environment: dict[str, Any] | None = None,
+                 allow_env_change: bool = False) -> str:
     """Make sure ``dest`` is (or becomes) ``job``'s dataset: ``'created'`` or ``'continued'``, else refuse.
 
     Call it holding the dataset's lock (local folders) and before touching anything else in ``dest``; with
@@ -135,6 +158,16 @@ def open_dataset(dest: Destination, job: Job, *, create: bool = True) -> str:
         if diff:
             raise DatasetRefused(f"{dest.uri} was made by another job ({'; '.join(diff)}); re-run with the same "
                                  "options to finish it, or give a new --out to start another dataset")
+        envs = marker.get("environments") or []
+        if environment is not None and envs and envs[-1] != environment:
+            env_diff = env_differences(envs[-1], environment)
+            if not allow_env_change:
+                raise DatasetRefused(f"{dest.uri} was made in another environment ({'; '.join(env_diff)}); its bytes "
+                                     "may differ from what this machine writes: give a new --out, or "
+                                     "--allow-env-change to continue it here (both environments are recorded)")
+            if create:
+                marker["environments"] = [*envs, environment]
+                dest.put_bytes(L.MARKER_NAME, (json.dumps(marker, indent=2, sort_keys=True) + "\n").encode())
         return "continued"
     entries = _entries(dest) if info.type.name == "Directory" else []
     if entries:
@@ -147,8 +180,11 @@ def open_dataset(dest: Destination, job: Job, *, create: bool = True) -> str:
                              "in it was touched; give a new or empty folder as --out")
     if not create:
         return "new"
+    marker = job.marker()
+    if environment is not None:
+        marker["environments"] = [environment]  # where the dataset was made (a list: --allow-env-change adds)
     try:
-        dest.put_bytes(L.MARKER_NAME, (json.dumps(job.marker(), indent=2, sort_keys=True) + "\n").encode())
+        dest.put_bytes(L.MARKER_NAME, (json.dumps(marker, indent=2, sort_keys=True) + "\n").encode())
     except OSError as exc:
         raise OutputError(f"cannot create a dataset at {dest.uri}: {exc}; choose a writable --out") from exc
     return "created"

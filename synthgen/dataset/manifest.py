@@ -40,7 +40,7 @@ def manifest_paths(dest: Destination) -> list[tuple[str, int]]:
 
 
 def build_manifest(dest: Destination, *, job: dict[str, Any], command: str, config: dict[str, Any] | None = None,
-                   generator_version: str = "") -> Manifest:
+                   generator_version: str = "", environment: dict[str, Any] | None = None) -> Manifest:
     """Scan ``dest`` and describe every file of the dataset."""
     files: list[ManifestFile] = []
     ok = failed = events = 0
@@ -63,7 +63,7 @@ def build_manifest(dest: Destination, *, job: dict[str, Any], command: str, conf
                 rows = -1  # unreadable: listed with its checksum, counted nowhere (the next run rewrites it)
         files.append(ManifestFile(path=rel, table=table, rows=rows, bytes=size, sha256=dest.sha256(rel)))
     return Manifest(generator_version=generator_version, command=command, config=config or {},
-                    seed=int(job.get("seed", 0)), job=job, sessions_total=ok + failed, sessions_ok=ok,
+                    seed=int(job.get("seed", 0)), job=job, environment=environment or {}, sessions_total=ok + failed, sessions_ok=ok,
                     sessions_failed=failed, events_total=events, synthetic_seconds=round(synth_ms / 1000.0, 3),
                     files=files)
 

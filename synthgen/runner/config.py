@@ -53,6 +53,7 @@ class GenerateConfig:
     retries: int = 1  # extra attempts for a session whose browser/page crashed or hung
     hang_timeout_s: float = DEFAULT_HANG_TIMEOUT_S  # a page that answers nothing this long is hung
     retry_failed: bool = False  # run again the sessions earlier runs of this job recorded as failed
+    allow_env_change: bool = False  # continue a dataset made under another environment fingerprint
 
     def validate(self) -> None:
         if str(self.out).strip() == "":

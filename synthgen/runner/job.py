@@ -39,6 +39,7 @@ class PreparedJob:
     scenarios: list[Scenario]
     personas: list[Persona]
     job: Job
+    environment: dict[str, Any]  # this machine's fingerprint (synthgen.environment)
 
 
 def _scenario_hash(sc: Scenario) -> str:
@@ -65,7 +66,10 @@ def prepare_job(cfg: GenerateConfig) -> PreparedJob:
     if dup:
         raise ConfigError("scenarios", [str(p) for p in cfg.scenarios],
                           f"scenario names must be unique in a job; repeated: {', '.join(dup)}")
-    return PreparedJob(scenarios, sample_personas(cfg.personas, seed=cfg.seed), job_identity(cfg, scenarios))
+    from synthgen.environment import fingerprint
+
+    return PreparedJob(scenarios, sample_personas(cfg.personas, seed=cfg.seed), job_identity(cfg, scenarios),
+                       fingerprint(cfg.chromium))
 
 
 def _check_reachable(url: str, scenario: str) -> None:
@@ -138,7 +142,7 @@ def select_todo(reader: DatasetReader, specs: list[SessionSpec], cfg: GenerateCo
     return Todo(run, len(specs) - len(run), retried, earlier)
 
 
-def finish_dataset(dest: Destination, job: Job, specs: list[SessionSpec], cfg: GenerateConfig,
+def finish_dataset(dest: Destination, prepared: PreparedJob, specs: list[SessionSpec], cfg: GenerateConfig,
                    command: str | None) -> Manifest:
     """Clear what stopped workers left half-written, then write the manifest (both engines, every ending).
 
@@ -146,5 +150,6 @@ def finish_dataset(dest: Destination, job: Job, specs: list[SessionSpec], cfg: G
     """
     if dest.is_local:
         repair_dataset(dest, [(s.session_id, s.persona.persona_id) for s in specs])
-    return write_manifest(dest, job=job.parts, command=command or " ".join(["synthgen", *sys.argv[1:]]),
-                          config=cfg.to_json(), generator_version=__version__)
+    return write_manifest(dest, job=prepared.job.parts, environment=prepared.environment,
+                          command=command or " ".join(["synthgen", *sys.argv[1:]]), config=cfg.to_json(),
+                          generator_version=__version__)

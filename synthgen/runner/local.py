@@ -47,12 +47,14 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
     t0 = time.perf_counter()
     prepared = prepare_job(cfg)
     dest = Destination.from_uri(Path(cfg.out))
-    open_dataset(dest, prepared.job, create=False)  # refuse before creating anything (not even the lock)
+    # Refuse before creating anything (not even the lock).
+    open_dataset(dest, prepared.job, create=False, environment=prepared.environment,
+                 allow_env_change=cfg.allow_env_change)
     out = ensure_dir(dest.local_path)
     tally = Tally()  # counters and the first failures only: memory does not grow with the job
     with ExitStack() as stack:
         stack.enter_context(DatasetLock(out))
-        open_dataset(dest, prepared.job)
+        open_dataset(dest, prepared.job, environment=prepared.environment, allow_env_change=cfg.allow_env_change)
         stop = stack.enter_context(StopSignals())
         urls, app_port = base_urls(prepared.scenarios, cfg, stack)
         specs = plan_sessions(prepared.scenarios, cfg.sessions, cfg.seed, prepared.personas, urls)
@@ -87,7 +89,7 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
                 failure = RunIncomplete(str(exc), missing=len(todo.run) - tally.done)
             except RunIncomplete as exc:
                 failure = exc
-        manifest = finish_dataset(dest, prepared.job, specs, cfg, command)
+        manifest = finish_dataset(dest, prepared, specs, cfg, command)
         if stop:
             raise RunInterrupted(stop.signum or 2, written=tally.done, missing=len(todo.run) - tally.done)
         if failure is not None:

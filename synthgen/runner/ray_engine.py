@@ -163,11 +163,12 @@ def generate_ray(cfg: GenerateConfig, opts: RayOptions = RayOptions(),
     t0 = time.perf_counter()
     prepared = prepare_job(cfg)
     dest = Destination.from_uri(cfg.out if isinstance(cfg.out, str) else str(cfg.out))
-    open_dataset(dest, prepared.job, create=False)
+    open_dataset(dest, prepared.job, create=False, environment=prepared.environment,
+                 allow_env_change=cfg.allow_env_change)
     with ExitStack() as run_lock:
         if dest.is_local:
             run_lock.enter_context(DatasetLock(ensure_dir(dest.local_path)))
-        open_dataset(dest, prepared.job)
+        open_dataset(dest, prepared.job, environment=prepared.environment, allow_env_change=cfg.allow_env_change)
         return _generate_locked(cfg, opts, prepared, dest, t0, on_progress, command)
 
 
@@ -216,7 +217,7 @@ def _generate_locked(cfg: GenerateConfig, opts: RayOptions, prepared: PreparedJo
         finally:
             if started:
                 ray.shutdown()
-    manifest = finish_dataset(dest, prepared.job, specs, cfg, command)
+    manifest = finish_dataset(dest, prepared, specs, cfg, command)
     if errors:
         raise SynthgenError(f"{len(todo.run) - tally.done} sessions were not finished: {'; '.join(errors[:3])}; "
                             "re-run the same command to complete them")
