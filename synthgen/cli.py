@@ -148,11 +148,15 @@ def generate(
                                    max_actions=max_actions, max_synthetic_s=max_synthetic_s,
                                    max_wall_s=max_wall_s or None))
         cfg.validate()
-        with Progress(TextColumn("[bold]generate"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
-                      TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not progress) as bar:
-            task = bar.add_task("sessions", total=None, info="")
-
+        # The bar appears with the first progress report, after the job was checked: a bad scenario, option or
+        # --out is one line of error with no progress line before it.
+        bar = Progress(TextColumn("[bold]generate"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
+                       TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not progress)
+        task = bar.add_task("sessions", total=None, info="")
+        try:
             def on_progress(done: int, total: int, s) -> None:  # type: ignore[no-untyped-def]
+                if not bar.live.is_started:
+                    bar.start()
                 info = "" if s is None else (f"[green]{s.session_id}" if s.status == "ok" else f"[red]{s.session_id} failed")
                 bar.update(task, completed=done, total=total, info=info)
 
@@ -160,6 +164,9 @@ def generate(
                                     on_progress=on_progress, command=" ".join(["synthgen", *sys.argv[1:]]),
                                     on_note=lambda line: bar.console.print(escape(line), highlight=False,
                                                                            soft_wrap=True))
+        finally:
+            if bar.live.is_started:
+                bar.stop()
     except SynthgenError as exc:
         _fail(exc)
         return

@@ -104,3 +104,14 @@ def test_verify_reports_a_torn_byte(made: Path, tmp_path: Path) -> None:
     f.write_bytes(bytes(data))
     r = CliRunner().invoke(app, ["verify", str(out), "--no-progress"])
     assert r.exit_code == 1 and f"sessions/{f.name}" in r.output
+
+
+def test_a_bad_scenario_path_is_one_line_before_any_progress(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "synthgen", "generate", "-s", str(tmp_path / "nope.yaml"), "-o",
+                        str(tmp_path / "out"), "--progress"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [f"error: {tmp_path / 'nope.yaml'}: no such file or folder; check the path"]
+    assert not (tmp_path / "out").exists()
