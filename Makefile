@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up first (idempotent).
-.PHONY: setup demo test test-fast bench
+.PHONY: setup demo test test-fast bench lock
 
 setup:
 	bash scripts/setup.sh
@@ -18,3 +18,10 @@ test-fast: setup
 # Throughput (sessions/s, events/s, real-time factor, peak memory; 1 vs N workers, with/without frames).
 bench: setup
 	.venv/bin/python benchmarks/throughput.py --repeat 3
+
+# Refresh requirements.lock from pyproject.toml (the newest versions its ranges allow, with hashes). Review the
+# diff, run `make test`, and commit both; tests/test_lock.py fails while the two disagree.
+lock: setup
+	.venv/bin/python -m pip install -q pip-tools
+	.venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	    --no-emit-find-links --extra test --extra ray -o requirements.lock pyproject.toml

@@ -6,13 +6,20 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 # ray: the distributed engine's test runs on a local Ray instance in `make test` (adds ~50 s to a cold
 # install: ray ~30 s, its [default] extras ~20 s, measured from PyPI).
-EXTRAS=${SYNTHGEN_EXTRAS:-test,ray}
+EXTRAS=${SYNTHGEN_EXTRAS:-test,ray}  # only without the lock (or when set): the lock already holds test and ray
 
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
+if [ -z "${SYNTHGEN_EXTRAS:-}" ] && [ -f requirements.lock ]; then
+  # The application installs from the lock: every package at the version and hash recorded there (tests and
+  # the Ray engine included), so two machines run the same code. `make lock` refreshes it from pyproject.toml.
+  .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps -e .
+else
+  .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"  # loose ranges (SYNTHGEN_EXTRAS set, or no lock)
+fi
 
 # A Chromium: keep one that synthgen can already find, else try Playwright's download (the browser and its
 # headless shell), else the OS packages. The headless shell (preferred for headless runs) needs ~25% less CPU per
