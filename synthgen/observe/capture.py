@@ -187,6 +187,19 @@ def compact_ax_tree(nodes: list[dict[str, Any]]) -> str:
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
 
 
+#: Waits (up to 1 s) for the page's finite, running animations and transitions to finish.
+SETTLE_ANIMATIONS_JS = """async () => {
+  const running = document.getAnimations().filter(a => {
+    const t = a.effect && a.effect.getComputedTiming();
+    return a.playState === 'running' && t && Number.isFinite(t.endTime);
+  });
+  if (!running.length) return 0;
+  await Promise.race([Promise.all(running.map(a => a.finished.catch(() => null))),
+                      new Promise(r => setTimeout(r, 1000))]);
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return running.length;
+}"""
+
 #: what Playwright says when a capture races a navigation (the document or its renderer changed under it)
 _NAVIGATION_RACE = ("Execution context was destroyed", "Not attached to an active page", "navigat",
                     "Cannot find context", "frame was detached")
@@ -233,6 +246,10 @@ class PageObserver:
         raise AssertionError("unreachable")
 
     async def _screenshot(self, spec: CaptureSpec) -> bytes:
+        # The page runs on wall time: a transition caught half-way (a toast sliding in) would give another
+        # image on every run. Finite animations are let finish first (at most 1 s), so the image is the
+        # settled screen and the same each time; endless ones (spinners) cannot be waited out.
+        await self.page.evaluate(SETTLE_ANIMATIONS_JS)
         cdp = await self._session()
         params: dict[str, Any] = {"format": spec.image_format, "optimizeForSpeed": True}
         if spec.image_format != "png":
