@@ -2,14 +2,20 @@
 
 Prints every metric real vs synthetic (Freihaut point-click for pointing, Balabit for press durations
 and scroll gaps, published figures for typing) with KS and Wasserstein distances, the Fitts fits, and
-the cross-validated AUC of a real-vs-synthetic move classifier (target: <= 0.60).
+the cross-validated AUC of the old real-vs-synthetic move classifier (18 features, folds by person).
+
+Mouse detector section (:mod:`synthgen.fidelity.mouse_eval`): ~110 features in 8 families, a sequence
+MLP, several classifier families, GroupKFold by person, on the Freihaut people no fit saw; the floor
+(those people in two halves by person); the issue's tells real vs synthetic; with ``--dataset PATH`` the
+product check (a generated dataset's moves vs SapiMouse held-out people matched on distance, as
+generated and replanned with the current model). Last line: the strongest detector's AUC (goal <= 0.60).
 
 Typing section (Aalto keystrokes, people the keyboard fit did not see, each with a synthetic twin typing
 their sentences): the metrics side by side, then windows of 20 keystrokes told apart by several classifier
 families with cross-validation grouped by person, the strongest reported, the real-vs-real floor beside it.
 
     python benchmarks/fidelity.py [--quick] [--seed N] [--reference freihaut|balabit]
-                                  [--typing-only | --no-typing] [--typing-people N]
+                                  [--typing-only | --no-typing] [--typing-people N] [--dataset PATH]
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
 from synthgen.fidelity.evaluate import evaluate  # noqa: E402
+from synthgen.fidelity.mouse_detect import DETECTORS  # noqa: E402
+from synthgen.fidelity.mouse_eval import evaluate_mouse  # noqa: E402
 from synthgen.fidelity.typing_eval import evaluate_typing  # noqa: E402
 from synthgen.fidelity.readers import ReferenceDataNotFound  # noqa: E402
 
@@ -67,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-typing", action="store_true", help="skip the typing section")
     ap.add_argument("--typing-people", type=int, default=None,
                     help="held-out Aalto people to use (default all; --quick: 120)")
+    ap.add_argument("--dataset", type=Path, default=None,
+                    help="a synthgen generate output folder: also measure the product's moves")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if not args.no_typing:
@@ -111,10 +121,44 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {n}")
     if ev.baseline_auc is not None:
         print(f"discriminator baseline (real half vs real half, by person): AUC {ev.baseline_auc:.3f}")
-    print(f"discriminator: {ev.discriminator}")
+    print(f"old detector (random forest, 18 features, folds by person): {ev.discriminator}")
+    print()
+    best = _mouse_section(args)
     print(f"elapsed {time.perf_counter() - t0:.1f} s")
-    print(f"AUC {ev.discriminator.auc:.3f}")
+    print(f"AUC {best:.3f}")
     return 0
+
+
+def _detector_rows(title: str, rep, floor=None) -> None:
+    print(title)
+    for name, (auc, sd) in rep.auc.items():
+        fl = f"   floor {floor.auc[name][0]:.3f}" if floor is not None and name in floor.auc else ""
+        print(f"  {DETECTORS[name]:42s} {auc:.3f} ± {sd:.3f}{fl}")
+    k, a = rep.best
+    print(f"  strongest: {DETECTORS[k]} {a:.3f} (moves {rep.n_moves[0]} real / {rep.n_moves[1]} synthetic, "
+          f"people {rep.n_people[0]} / {rep.n_people[1]})")
+
+
+def _mouse_section(args) -> float:
+    mev = evaluate_mouse(seed=args.seed, dataset=args.dataset, quick=args.quick)
+    print(f"mouse detector, GroupKFold by person; Freihaut people no fit saw: {mev.n_heldout[1]} "
+          f"({mev.n_heldout[0]} moves)")
+    _detector_rows("simulate_point_click vs held-out people (floor: real half vs real half, by person)",
+                   mev.simulator, mev.floor)
+    print(f"{'tell':36s} {'real':>8s} {'synthetic':>10s}")
+    for r in mev.tells.itertuples():
+        print(f"  {r.label:34s} {_fmt(r.real):>8s} {_fmt(r.synthetic):>10s}")
+    best = mev.simulator.best[1]
+    if mev.product is not None:
+        _detector_rows("product: dataset moves vs SapiMouse held-out people matched on distance (as generated)",
+                       mev.product, mev.product_floor)
+        _detector_rows("product: the same moves replanned with the current model", mev.product_replanned)
+        for r in mev.product_tells.itertuples():
+            print(f"  {r.label:34s} {_fmt(r.real):>8s} {_fmt(r.synthetic):>10s}")
+        print(f"product AUC {mev.product.best[1]:.3f} as generated, {mev.product_replanned.best[1]:.3f} replanned")
+    for n in mev.notes:
+        print(f"note: {n}")
+    return best
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 A random forest sees the per-move features of :data:`synthgen.fidelity.moves.DISCRIMINATOR_FEATURES`
 of equal numbers of real and synthetic moves (the larger side subsampled, seeded) and is scored with
-stratified k-fold ROC AUC. 0.5 means indistinguishable, 1.0 means every move gives itself away.
+k-fold ROC AUC, the folds grouped by person when the frames carry ``session_id`` (stratified otherwise).
+The strong detector is :mod:`synthgen.fidelity.mouse_detect`; this one is kept for continuity. 0.5 means indistinguishable, 1.0 means every move gives itself away.
 
 >>> import numpy as np, pandas as pd
 >>> rng = np.random.default_rng(0)
@@ -53,7 +54,7 @@ def _matrix(df: pd.DataFrame, features: Sequence[str]) -> np.ndarray:
 def discriminate(real_moves: pd.DataFrame, synth_moves: pd.DataFrame, *, seed: int = 0, folds: int = 5,
                  features: Sequence[str] = DISCRIMINATOR_FEATURES, max_per_class: int | None = 3000,
                  n_estimators: int = 200) -> DiscriminatorResult:
-    """Train real-vs-synthetic classifiers with stratified k-fold CV; AUC and feature importances.
+    """Train real-vs-synthetic classifiers with k-fold CV (grouped by person); AUC and feature importances.
 
     Classes are balanced by subsampling the larger one (and both to ``max_per_class``), seeded.
 
@@ -74,14 +75,31 @@ def discriminate(real_moves: pd.DataFrame, synth_moves: pd.DataFrame, *, seed: i
     if n < folds * 2:
         raise ConfigError("moves", n, f"too few moves per class for {folds}-fold cross-validation (need {folds * 2})")
     rng = np.random.default_rng(seed)
-    xr = xr[rng.choice(len(xr), n, replace=False)]
-    xs = xs[rng.choice(len(xs), n, replace=False)]
+    ir, is_ = rng.choice(len(xr), n, replace=False), rng.choice(len(xs), n, replace=False)
+    xr, xs = xr[ir], xs[is_]
     x = np.vstack([xr, xs])
     y = np.r_[np.zeros(n), np.ones(n)]
     aucs: list[float] = []
     imps = np.zeros(len(features))
-    for k, (tr, te) in enumerate(StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y)):
-        clf = RandomForestClassifier(n_estimators=n_estimators, min_samples_leaf=3, n_jobs=-1,
+    if "session_id" in real_moves.columns and "session_id" in synth_moves.columns:
+        # Folds by person: one person's moves never sit on both sides of a split (a detector would
+        # otherwise learn people, not humanness).
+        from sklearn.model_selection import GroupKFold
+
+        from synthgen.fidelity.mouse_detect import person_of
+
+        g = np.r_[["r:" + person_of(v) for v in real_moves["session_id"].to_numpy()[ir]],
+                  ["s:" + person_of(v) for v in synth_moves["session_id"].to_numpy()[is_]]]
+        codes = pd.factorize(g)[0]
+        codes = rng.permutation(codes.max() + 1)[codes]
+        k_fold = min(folds, len(set(g[:n])), len(set(g[n:])))
+        if k_fold < 2:
+            raise ConfigError("moves", f"{len(set(g))} people", "too few people for folds by person")
+        splits = GroupKFold(k_fold).split(x, y, codes)
+    else:
+        splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y)
+    for k, (tr, te) in enumerate(splits):
+        clf = RandomForestClassifier(n_estimators=n_estimators, min_samples_leaf=3, n_jobs=1,
                                      random_state=seed + k)
         clf.fit(x[tr], y[tr])
         aucs.append(float(roc_auc_score(y[te], clf.predict_proba(x[te])[:, 1])))

@@ -177,10 +177,14 @@ def evaluate(synth_events: pd.DataFrame | None = None, *, reference: str = "frei
     disc = discriminate(rm, sm, seed=seed, n_estimators=100 if quick else 200)
     base = None
     if baseline:
-        sids = np.array(sorted(rm["session_id"].unique()))
-        np.random.default_rng(seed).shuffle(sids)
-        half = set(sids[: len(sids) // 2])
-        a, b = rm[rm["session_id"].isin(half)], rm[~rm["session_id"].isin(half)]
+        from synthgen.fidelity.mouse_detect import person_of
+
+        # Halves by person (not by session: one person's two sessions would sit on both sides).
+        who = rm["session_id"].map(person_of)
+        people = np.array(sorted(who.unique()))
+        np.random.default_rng(seed).shuffle(people)
+        half = set(people[: len(people) // 2])
+        a, b = rm[who.isin(half)], rm[~who.isin(half)]
         if min(len(a), len(b)) >= 20:
             base = discriminate(a, b, seed=seed, n_estimators=100 if quick else 200).auc
 

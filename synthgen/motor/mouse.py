@@ -54,6 +54,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr
 
+from synthgen.motor.mouse_fit import clock_table, mouse_fit
 from synthgen.motor.params import MouseParams
 from synthgen.motor.timing import _clip, lognormal_ms
 from synthgen.motor.types import Box, ButtonAction, MousePath
@@ -453,9 +454,17 @@ def _frames(rng: np.random.Generator, p: MouseParams, st: _Strokes
     np.cumsum(cnt, out=off[1:])
     M = int(off[-1])
     mi = np.repeat(np.arange(n), cnt)
-    t = (k0[mi] + (np.arange(M) - off[mi])) * f
-    if p.frame_jitter_ms > 0:
-        t = t + _clip(rng.normal(0.0, p.frame_jitter_ms, M), -f / 3.0, f / 3.0)
+    if p.fitted_clock:
+        # The fitted event clock (mouse_fit.clock_table): whole-ms intervals that wobble as a real page's
+        # do (an 18 ms interval is mostly followed by a 16 ms one), read from a random offset per move.
+        table = clock_table()
+        o = rng.integers(0, table.shape[0] - int(cnt.max()) - 1, n)
+        j = np.arange(M) - off[mi]
+        t = k0[mi] * f + (table[o[mi] + j] - table[o[mi]])
+    else:
+        t = (k0[mi] + (np.arange(M) - off[mi])) * f
+        if p.frame_jitter_ms > 0:
+            t = t + _clip(rng.normal(0.0, p.frame_jitter_ms, M), -f / 3.0, f / 3.0)
     # A frame shows where the pointer was at the mouse's last report (USB polling, e.g. every 8 ms),
     # so per-frame steps alias between whole numbers of reports.
     if p.report_ms > 0:
@@ -538,7 +547,10 @@ def _add_noise(rng: np.random.Generator, p: MouseParams, px_: np.ndarray, py_: n
     env = np.minimum(np.minimum(speed[w] * 0.5, 1.5) * p.tremor_px, edge / 3.2)
     # Frame-to-frame jitter at speed (hand and sensor): real fast strokes change heading by about
     # 0.1 rad from frame to frame, far more than a smooth arc does.
-    jit = np.minimum(np.minimum(speed[w], 3.0) * p.jitter_px, edge / 8.0)
+    # The fitted scale (data/mouse_fit.json): part of the real frame-to-frame wobble is the sensor's
+    # count quantisation (_sensor_counts), which now makes it, so less is added here.
+    jscale = float(mouse_fit()["sensor"].get("jitter_scale", 1.0)) if p.sensor_gain > 0 else 1.0
+    jit = np.minimum(np.minimum(speed[w], 3.0) * p.jitter_px * jscale, edge / 8.0)
     jx, jy = _clip(rng.standard_normal((2, w.size)), -2.0, 2.0) * jit
     px_[w] += jx
     py_[w] += jy
@@ -550,6 +562,45 @@ def _add_noise(rng: np.random.Generator, p: MouseParams, px_: np.ndarray, py_: n
     ux, uy = u.real[mw], u.imag[mw]
     px_[w] += along * ux - wob * uy
     py_[w] += along * uy + wob * ux
+
+
+def _sensor_counts(rng: np.random.Generator, p: MouseParams, px_: np.ndarray, py_: np.ndarray, S: np.ndarray,
+                   off: np.ndarray, mi: np.ndarray) -> None:
+    """The hand's path as the pointer shows it through a counting sensor and a pointer gain, in place.
+
+    The sensor counts whole steps of its resolution per axis; the system multiplies counts by a gain
+    (px per count) that grows with speed (``gain = g (v / 1 px/ms) ** alpha``, g log-normal per move
+    around the fitted median times ``p.sensor_gain``; the fit is in ``data/mouse_fit.json``). The
+    pointer is the running sum of counts times gain, so a slow axis advances in jumps of about the gain
+    while the fast one moves every frame. The sensor keeps its sub-count remainder, so the pointer
+    never drifts more than about one gain step off the hand's path, and the last frame lands on the aim.
+    """
+    if p.sensor_gain <= 0:
+        return
+    fit = mouse_fit()["sensor"]
+    n, M = S.shape[0], px_.shape[0]
+    if M == 0:
+        return
+    g = p.sensor_gain * float(fit["gain_median"]) * np.exp(float(fit["gain_sigma"]) * rng.standard_normal(n))
+    first = off[:-1][np.diff(off) > 0]
+    d = []
+    for pos, s0 in ((px_, S[:, 0]), (py_, S[:, 1])):
+        prev = np.empty(M)
+        prev[1:] = pos[:-1]
+        prev[first] = s0[mi[first]]
+        d.append(pos - prev)
+    # Speed per frame in px/ms (frames ~16.7 ms apart): the gain rises with it.
+    v = np.hypot(d[0], d[1]) / p.frame_ms
+    gk = _clip(g[mi] * np.maximum(v, 0.05) ** float(fit["gain_alpha"]), float(fit["gain_min"]), float(fit["gain_max"]))
+    ph = rng.random((2, n))  # the sensor's sub-count state when the move begins
+    for k, (ax, dd) in enumerate(zip((px_, py_), d)):
+        cu = np.cumsum(dd / gk)
+        U = cu - np.r_[0.0, cu][off[:-1]][mi] + ph[k][mi]
+        c = np.floor(U)
+        dc = np.diff(np.r_[0.0, c])
+        dc[first] = c[first]
+        cs = np.cumsum(dc * gk)
+        ax[:] = S[mi, k] + cs - np.r_[0.0, cs][off[:-1]][mi]
 
 
 def _whole_pixels(px_: np.ndarray, py_: np.ndarray, S: np.ndarray, E: np.ndarray, off: np.ndarray,
@@ -661,6 +712,7 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     t, te, mi, off = _frames(rng, p, st)
     px_, py_, speed = _superpose(S, st, te, mi)
     _add_noise(rng, p, px_, py_, speed, te, mi, a.u, st)
+    _sensor_counts(rng, p, px_, py_, S, off, mi)
     x, y, keep = _whole_pixels(px_, py_, S, a.E, off, viewport)
     mk = mi[keep]
     offsets = np.zeros(n + 1, dtype=np.int64)

@@ -355,7 +355,7 @@ def test_crisp_stops_end_moves_on_larger_steps() -> None:
 def test_first_event_of_a_move_keeps_to_the_frames() -> None:
     # The reference has the first mousemove of a move off the frame grid in ~5 % of moves; later
     # resumptions after a stop in 25-50 %.
-    p = MouseParams(twitch_prob=0.0, frame_jitter_ms=0.0)
+    p = MouseParams(twitch_prob=0.0, frame_jitter_ms=0.0, fitted_clock=False)
     starts, b = _moves(np.random.default_rng(9), p, 800)
     f = p.frame_ms
     first = np.array([b.path(i).t_ms[0] for i in range(len(b)) if len(b.path(i))])
@@ -381,3 +381,30 @@ def test_overshooting_moves_pause_before_turning_back() -> None:
     base = MouseParams(overshoot_prob=0.4, reversal_wait_ms=0.0, error_time=0.0)
     waits = base.model_copy(update={"reversal_wait_ms": 120.0, "error_time": 1.0})
     assert gap(waits) > gap(base) + 40.0
+
+
+def test_fitted_clock_wobbles_like_a_real_page():
+    """The fitted event clock (data/mouse_fit.json): whole-ms intervals, mostly 16/17 ms with some
+    15 and 18 ms, an 18 ms interval usually followed by a 16 ms one, and the mean frame on ~16.67 ms."""
+    p = MouseParams(twitch_prob=0.0)
+    _, b = _moves(np.random.default_rng(11), p, 400)
+    d = np.concatenate([np.diff(b.path(i).t_ms) for i in range(len(b)) if len(b.path(i)) > 2])
+    d = np.round(d).astype(int)
+    frames = d[(d >= 12) & (d <= 22)]
+    assert 0.02 < np.mean(frames == 18) < 0.12 and 0.3 < np.mean(frames == 17) < 0.7
+    pairs = np.c_[d[:-1], d[1:]]
+    after18 = pairs[pairs[:, 0] == 18, 1]
+    assert np.mean(after18 == 16) > 0.5
+    assert abs(float(frames.mean()) - 16.67) < 0.3
+
+
+def test_sensor_quantisation_keeps_the_path_and_the_end():
+    """With the sensor on, the pointer still starts and ends where planned and stays near the hand's path."""
+    rng = np.random.default_rng(12)
+    p = MouseParams(sensor_gain=1.0)
+    b = plan_moves_batch(rng, p, np.tile([100.0, 100.0], (50, 1)), np.tile([700.0, 450.0, 30, 30], (50, 1)),
+                         np.zeros(50), (1280, 800))
+    for i in range(len(b)):
+        pth = b.path(i)
+        assert (pth.x[-1], pth.y[-1]) == b.end(i)
+        assert np.all(np.abs(np.diff(pth.x)) < 250) and np.all(pth.x >= 0) and np.all(pth.x <= 1279)
