@@ -331,3 +331,38 @@ def read_dataset(path: Path | str) -> pd.DataFrame:
     df = table.to_pandas()
     df = coerce_events(df)
     return df.sort_values(["session_id", "seq"], kind="mergesort").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------- SapiMouse
+
+
+def read_sapimouse(path: Path | None = None, *, participants: Sequence[str] | None = None,
+                   max_sessions: int | None = None) -> pd.DataFrame:
+    """SapiMouse (Antal, Fejér & Buza, SACI 2021) browser target-clicking sessions as ``events`` rows.
+
+    One session per participant and session (``sapimouse/<participant>/<session>``); ``t_ms`` is the
+    recorder's ``Date.now()`` ms since the session's first row. ``move`` -> mousemove (``buttons`` held:
+    a drag), ``down``/``up`` -> mousedown/mouseup. The logger records no ``click`` rows.
+
+    >>> ev = read_sapimouse(max_sessions=1)  # doctest: +SKIP
+    >>> sorted(set(ev.type))  # doctest: +SKIP
+    ['mousedown', 'mousemove', 'mouseup']
+    """
+    if path is None:
+        path = reference_root() / "mouse" / "sapimouse" / "events.csv"
+    if not Path(path).is_file():
+        raise ReferenceDataNotFound(f"{path}: SapiMouse events.csv missing")
+    raw = pd.read_csv(path, dtype={"participant": str, "session": str, "event": str})
+    if participants is not None:
+        raw = raw[raw["participant"].isin(list(participants))]
+    sid = "sapimouse/" + raw["participant"] + "/" + raw["session"]
+    if max_sessions is not None:
+        keep = pd.unique(sid)[:max_sessions]
+        raw, sid = raw[sid.isin(keep)], sid[sid.isin(keep)]
+    typ = raw["event"].map({"move": "mousemove", "down": "mousedown", "up": "mouseup"})
+    df = pd.DataFrame({"session_id": sid.to_numpy(), "t_ms": raw["t_ms"].to_numpy(float),
+                       "type": typ.to_numpy(), "x": raw["x"].to_numpy(float), "y": raw["y"].to_numpy(float),
+                       "button": raw["button"].to_numpy(), "buttons": raw["buttons"].to_numpy()})
+    df = df[df["type"].notna()].reset_index(drop=True)
+    df["seq"] = df.groupby("session_id", sort=False).cumcount()
+    return coerce_events(df)
