@@ -9,10 +9,10 @@ import pytest
 from synthgen.fidelity.mouse_detect import detect, detector_features, is_fit_person, person_of
 from synthgen.fidelity.mouse_eval import floor_report, heldout_moves, simulated_moves
 
-# benchmarks/fidelity.py (seed 0, all held-out Freihaut people) measured the strongest detector at
-# AUC_REACHED on the simulator after the fitted clock and sensor (0.989 before them). The test uses
-# HistGradientBoosting alone, on fewer personas, so the bound leaves room for that and for persona draws.
-AUC_REACHED = 0.93
+# benchmarks/fidelity.py (seed 0, all held-out Freihaut people, five detectors) measured the strongest
+# at AUC_REACHED after the fitted clock (0.989 before it). Here HistGradientBoosting alone on 14 personas,
+# deterministic for the seeds; the bound sits below the old model's HGB figure (0.977).
+AUC_REACHED = 0.964
 AUC_BOUND = 0.96
 
 
