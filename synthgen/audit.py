@@ -139,15 +139,24 @@ def _near(a: str, b: str) -> bool:
     return a != WILDCARD and _eligible(a) and b in neighbours(a)
 
 
+def _slip(a: str, b: str) -> bool:
+    # What the keyboard model hits instead of ``a`` (synthgen.motor.keyboard._wrong_key): a neighbouring key,
+    # or, fitted to the Backspace runs of real typing, another letter (a space typed as 'a' is one).
+    return _near(a, b) or (a != WILDCARD and _eligible(a) and b != a and b.isascii() and b.isalpha())
+
+
 def typo_distance(expected: str, typed: str, limit: int) -> float:
     """Fewest human typos turning ``expected`` into ``typed`` (``inf`` if more than ``limit``).
 
-    A typo is what the keyboard model can leave uncorrected: a neighbouring key instead of the right
-    one, a skipped key, an extra neighbouring key, or two adjacent keys swapped. :data:`WILDCARD` in
-    ``expected`` matches any text.
+    A typo is what the keyboard model can leave uncorrected: a neighbouring key or another letter instead
+    of the right one, a skipped key, an extra key before one, or two adjacent keys swapped. :data:`WILDCARD`
+    in ``expected`` matches any text. Each costs one, and a string may hold only a few
+    (:func:`_typo_limit`), so text of one's own cannot pass as slips.
 
     >>> typo_distance("hello", "hrllo", 3), typo_distance("hello", "hllo", 3), typo_distance("hello", "ehllo", 3)
     (1, 1, 1)
+    >>> typo_distance("ok food", "okafood", 3), typo_distance("ok food", "ok f#od", 3)
+    (1, inf)
     >>> typo_distance("hello", "hacked", 3)
     inf
     """
@@ -174,11 +183,11 @@ def typo_distance(expected: str, typed: str, limit: int) -> float:
                 continue
             if i < n and j < m and expected[i] == typed[j] and cost[i + 1][j + 1] > c:
                 cost[i + 1][j + 1] = c
-            if i < n and j < m and _near(expected[i], typed[j]) and cost[i + 1][j + 1] > c + 1:
+            if i < n and j < m and _slip(expected[i], typed[j]) and cost[i + 1][j + 1] > c + 1:
                 cost[i + 1][j + 1] = c + 1                                   # substitution
             if i < n and _eligible(expected[i]) and cost[i + 1][j] > c + 1:
                 cost[i + 1][j] = c + 1                                       # omission
-            if j < m and ((i < n and _near(expected[i], typed[j])) or (i > 0 and _near(expected[i - 1], typed[j]))):
+            if j < m and ((i < n and _slip(expected[i], typed[j])) or (i > 0 and _near(expected[i - 1], typed[j]))):
                 if cost[i][j + 1] > c + 1:
                     cost[i][j + 1] = c + 1                                   # insertion
             if (i + 1 < n and j + 1 < m and expected[i] != expected[i + 1] and expected[i] == typed[j + 1]

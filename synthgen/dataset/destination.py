@@ -159,7 +159,7 @@ class Destination:
 
     def read_bytes(self, rel: str) -> bytes:
         """The whole file at ``rel``."""
-        with self.fs.open_input_stream(self.path(rel)) as fh:
+        with self.fs.open_input_stream(self.path(rel), compression=None) as fh:
             return fh.read()
 
     def delete(self, rel: str) -> bool:
@@ -179,7 +179,7 @@ class Destination:
     def sha256(self, rel: str) -> str:
         """Hex SHA-256 of the file at ``rel``, streamed."""
         h = hashlib.sha256()
-        with self.fs.open_input_stream(self.path(rel)) as fh:
+        with self.fs.open_input_stream(self.path(rel), compression=None) as fh:
             while chunk := fh.read(_CHUNK):
                 h.update(chunk)
         return h.hexdigest()

@@ -187,18 +187,28 @@ def compact_ax_tree(nodes: list[dict[str, Any]]) -> str:
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
 
 
-#: Waits (up to 1 s) for the page's finite, running animations and transitions to finish.
-SETTLE_ANIMATIONS_JS = """async () => {
+#: Before an image: hide the text caret (its blink runs on wall time, so a frame during typing would show
+#: it or not at random; Playwright's own screenshots hide it the same way) and let the page's finite running
+#: animations and transitions finish (at most 1 s; endless ones, spinners, cannot be waited out).
+CAPTURE_BEGIN_JS = """async () => {
+  if (!document.getElementById('__sg_caret')) {
+    const s = document.createElement('style');
+    s.id = '__sg_caret';
+    s.textContent = '*, *::before, *::after { caret-color: transparent !important; }';
+    (document.head || document.documentElement).appendChild(s);
+  }
   const running = document.getAnimations().filter(a => {
     const t = a.effect && a.effect.getComputedTiming();
     return a.playState === 'running' && t && Number.isFinite(t.endTime);
   });
-  if (!running.length) return 0;
-  await Promise.race([Promise.all(running.map(a => a.finished.catch(() => null))),
-                      new Promise(r => setTimeout(r, 1000))]);
+  if (running.length)
+    await Promise.race([Promise.all(running.map(a => a.finished.catch(() => null))),
+                        new Promise(r => setTimeout(r, 1000))]);
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   return running.length;
 }"""
+#: After the image: the page is given back as it was (before its tree or DOM is read).
+CAPTURE_END_JS = "() => { const s = document.getElementById('__sg_caret'); if (s) s.remove(); }"
 
 #: what Playwright says when a capture races a navigation (the document or its renderer changed under it)
 _NAVIGATION_RACE = ("Execution context was destroyed", "Not attached to an active page", "navigat",
@@ -246,10 +256,9 @@ class PageObserver:
         raise AssertionError("unreachable")
 
     async def _screenshot(self, spec: CaptureSpec) -> bytes:
-        # The page runs on wall time: a transition caught half-way (a toast sliding in) would give another
-        # image on every run. Finite animations are let finish first (at most 1 s), so the image is the
-        # settled screen and the same each time; endless ones (spinners) cannot be waited out.
-        await self.page.evaluate(SETTLE_ANIMATIONS_JS)
+        # The page runs on wall time: a transition caught half-way (a toast sliding in) or the caret's blink
+        # would give another image on every run (CAPTURE_BEGIN_JS).
+        await self.page.evaluate(CAPTURE_BEGIN_JS)
         cdp = await self._session()
         params: dict[str, Any] = {"format": spec.image_format, "optimizeForSpeed": True}
         if spec.image_format != "png":
@@ -261,6 +270,10 @@ class PageObserver:
                 "[visualViewport.pageLeft, visualViewport.pageTop, innerWidth, innerHeight]")
             params["clip"] = {"x": x, "y": y, "width": w, "height": h, "scale": spec.scale}
         r = await cdp.send("Page.captureScreenshot", params)
+        try:
+            await self.page.evaluate(CAPTURE_END_JS)
+        except Exception:  # the page navigated away meanwhile: the new document never had the style
+            pass
         return base64.b64decode(r["data"])
 
     async def a11y(self, fmt: str) -> str | None:

@@ -79,6 +79,8 @@ _BOOTSTRAP = """
     sampling: {mousemove: false, scroll: 50, mouseInteraction: {MouseUp: false, MouseDown: false, Click: false,
                ContextMenu: false, DblClick: false, Focus: true, Blur: true, TouchStart: false, TouchEnd: false}},
     recordCanvas: false, collectFonts: false, inlineStylesheet: true,
+    // The style a capture adds for a moment to hide the caret (synthgen.observe.capture) is not the page's.
+    blockSelector: '#__sg_caret',
   });
 })();
 """

@@ -77,3 +77,15 @@ def test_unwritable_destination_is_an_output_error(tmp_path: Path) -> None:
     d = Destination(pafs.LocalFileSystem(), (tmp_path / "file").as_posix(), str(tmp_path / "file"))
     with pytest.raises(OutputError, match="cannot (write|create output folder)"):
         d.put_bytes("events/a.parquet", b"x")
+
+
+def test_gzip_files_are_read_and_hashed_as_stored(tmp_path: Path) -> None:
+    """pyarrow decompresses *.gz on read by default; a dataset's recordings must be read and hashed raw."""
+    import gzip
+    import hashlib
+
+    raw = gzip.compress(b'{"events": []}', mtime=0)
+    d = Destination.from_uri(tmp_path)
+    d.put_bytes("recordings/a-s1-00000.json.gz", raw)
+    assert d.read_bytes("recordings/a-s1-00000.json.gz") == raw
+    assert d.sha256("recordings/a-s1-00000.json.gz") == hashlib.sha256(raw).hexdigest()
