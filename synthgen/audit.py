@@ -402,7 +402,7 @@ def audit_dataset(root: Path, scenarios: Iterable[Path] = (), *, check_manifest:
     return report
 
 
-def _scenario_for(row: dict[str, Any], given: dict[str, Scenario],
+def _scenario_for(root: Path, row: dict[str, Any], given: dict[str, Scenario],
                   loaded: dict[str, Scenario | None]) -> Scenario | None:
     name = str(row["scenario"])
     if name in given:
@@ -413,7 +413,8 @@ def _scenario_for(row: dict[str, Any], given: dict[str, Scenario],
         from synthgen.scenario.loader import load_scenarios
 
         try:
-            found = [s for s in load_scenarios([Path(key)]) if s.name == name] if key else []
+            # scenario_file is the copy in the dataset (relative to its root) since schema 1.1
+            found = [s for s in load_scenarios([root / key]) if s.name == name] if key else []
         except (ScenarioError, OSError):
             found = []
         loaded[key] = found[0] if found else None
@@ -437,7 +438,7 @@ def _audit_session(root: Path, row: dict[str, Any], given: dict[str, Scenario],
     if not typed:
         return
     prow = personas.get(str(row["persona_id"]))
-    scenario = _scenario_for(row, given, loaded)
+    scenario = _scenario_for(root, row, given, loaded)
     why = ("its persona is not in the personas table" if prow is None else
            f"its scenario {row['scenario']!r} was not found at {row.get('scenario_file')!r} "
            "(pass --scenario to point at it)" if scenario is None else "")

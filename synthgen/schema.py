@@ -41,7 +41,10 @@ __all__ = [
     "MOD_SHIFT",
 ]
 
-SCHEMA_VERSION = "1.0"
+#: 1.1: sessions gain app, tags, task (the scenario's task rendered with the session's values), the device
+#: (platform, screen) and scenario_file becomes the copy's path in the dataset (``scenarios/<folder>/<file>``);
+#: personas gain their device; events gain the target's box and element id at a press (grounding)
+SCHEMA_VERSION = "1.1"
 
 #: The DOM-event vocabulary of the ``type`` column (plus synthgen's ``navigate``/``viewport``/``screenshot``).
 EVENT_TYPES: tuple[str, ...] = (
@@ -91,7 +94,13 @@ EVENTS_COLUMNS: tuple[Column, ...] = (
 SESSIONS_COLUMNS: tuple[Column, ...] = (
     Column("session_id", pa.string(), str, False, "session identifier"),
     Column("scenario", pa.string(), str, False, "scenario name"),
-    Column("scenario_file", pa.string(), str, False, "scenario file path as given"),
+    Column("scenario_file", pa.string(), str, False,
+           "the scenario's copy in the dataset, relative to its root (scenarios/<folder>/<file>.yaml)"),
+    Column("app", pa.string(), str, False, "bundled app name, or the host of the scenario's base_url"),
+    Column("tags", pa.list_(pa.string()), list[str], False, "the scenario's tags"),
+    Column("task", pa.string(), str, False,
+           "what the user sets out to do: the scenario's task rendered with the session's values "
+           "(its description when it has none)"),
     Column("persona_id", pa.string(), str, False, "persona identifier"),
     Column("seed", pa.int64(), int, False, "the session's own seed"),
     Column("base_url", pa.string(), str, False, "app base URL"),

@@ -22,6 +22,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from synthgen import __version__
 from synthgen.browser.driver import Driver, Located
+from synthgen.dataset.layout import scenario_file
 from synthgen.errors import AssertionFailedError, StepError, SynthgenError, TargetNotFoundError
 from synthgen.events import BUTTON_BITS, EventLog
 from synthgen.motor import keyboard, mouse, scroll, timing
@@ -549,6 +550,16 @@ def _slug(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)[:40]
 
 
+def _task(sc: Scenario, ctx: TemplateContext) -> str:
+    """The scenario's task with this session's values (its description when it has no task)."""
+    if not sc.task:
+        return sc.description
+    try:
+        return render(sc.task, ctx)
+    except SynthgenError:  # a failed session may stop before the capture the task names: say it unrendered
+        return sc.task
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -598,7 +609,8 @@ async def run_session(spec: SessionSpec, driver: Driver, opts: SessionOptions = 
     table = s.log.to_table()
     sc = spec.scenario
     row = {
-        "session_id": spec.session_id, "scenario": sc.name, "scenario_file": str(sc.source or ""),
+        "session_id": spec.session_id, "scenario": sc.name, "scenario_file": scenario_file(sc.relpath),
+        "app": sc.app_name, "tags": list(sc.tags), "task": _task(sc, s.ctx),
         "persona_id": spec.persona.persona_id, "seed": spec.seed, "base_url": spec.base_url,
         "viewport_w": s.viewport[0], "viewport_h": s.viewport[1], "user_agent": ua,
         "start_time": session_start_time(spec.seed), "duration_ms": float(s.clock),

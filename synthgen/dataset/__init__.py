@@ -34,11 +34,11 @@ from synthgen.dataset.manifest import build_manifest, read_manifest, write_manif
 from synthgen.dataset.reader import DatasetReader, NotADataset
 from synthgen.dataset.record import SessionRecord, StoredSession
 from synthgen.dataset.repair import RepairReport, repair_dataset
-from synthgen.dataset.writer import SessionWriter, write_exports, write_personas
+from synthgen.dataset.writer import SessionWriter, write_exports, write_personas, write_scenarios
 
 __all__ = [
     "Destination", "is_uri", "export_dataset", "EXPORT_FORMATS", "parse_exports", "parse_file_mode",
     "set_file_mode", "Job", "open_dataset", "read_marker", "DatasetLock", "build_manifest", "read_manifest",
     "write_manifest", "DatasetReader", "NotADataset", "SessionRecord", "StoredSession", "RepairReport",
-    "repair_dataset", "SessionWriter", "write_exports", "write_personas",
+    "repair_dataset", "SessionWriter", "write_exports", "write_personas", "write_scenarios",
 ]

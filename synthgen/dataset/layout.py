@@ -16,6 +16,7 @@ from here, never spelled out elsewhere.
       exports/balabit/<persona_id>/session_<session_id>.csv
       sessions/<session_id>.parquet      one row, written last: its presence marks a complete session
       personas/personas.parquet          the persona pool
+      scenarios/<folder>/<file>          copies of the job's scenario files and the material they include
       manifest.json                      counts, the job, a checksum per file (written at the end of a run)
 
 >>> session_files("login-s7-00003", "p0012")[:3]
@@ -33,6 +34,7 @@ __all__ = [
     "MANIFEST_NAME", "LOCK_NAME", "PERSONAS_FILE", "DATA_DIRS", "TOP_LEVEL", "session_id", "is_session_id",
     "events_file", "session_row_file", "observations_file", "recording_file", "frames_dir", "frame_file",
     "export_files", "session_files", "temp_name", "is_temp_name", "EXPORT_FORMATS",
+    "SCENARIOS", "scenario_file",
 ]
 
 EVENTS = "events"
@@ -42,13 +44,14 @@ FRAMES = "frames"
 OBSERVATIONS = "observations"
 RECORDINGS = "recordings"
 EXPORTS = "exports"
+SCENARIOS = "scenarios"
 MARKER_NAME = "synthgen-dataset.json"
 MANIFEST_NAME = "manifest.json"
 #: held (flock) for the length of a run; a dot-name, so readers and the manifest skip it
 LOCK_NAME = ".synthgen.lock"
 PERSONAS_FILE = f"{PERSONAS}/personas.parquet"
 #: the folders a dataset writes into (repair and the manifest look nowhere else)
-DATA_DIRS = (EVENTS, OBSERVATIONS, RECORDINGS, FRAMES, EXPORTS, SESSIONS, PERSONAS)
+DATA_DIRS = (EVENTS, OBSERVATIONS, RECORDINGS, FRAMES, EXPORTS, SESSIONS, PERSONAS, SCENARIOS)
 #: every name a dataset may hold at its root
 TOP_LEVEL = (MARKER_NAME, MANIFEST_NAME, *DATA_DIRS)
 EXPORT_FORMATS = ("trajectories", "rrweb", "balabit")
@@ -98,6 +101,18 @@ def frame_file(sid: str, index: int, name: str, ext: str) -> str:
     ('frames/s1/00003-failure.jpg', 'frames/s1/00000.png')
     """
     return f"{FRAMES}/{sid}/{index:05d}{'-' + name if name else ''}.{ext}"
+
+
+def scenario_file(relpath: str) -> str:
+    """Where the copy of a scenario file (``<folder>/<file>``, :attr:`Scenario.relpath`) lies in a dataset.
+
+    >>> scenario_file("webmail/compose_send.yaml")
+    'scenarios/webmail/compose_send.yaml'
+    """
+    parts = relpath.split("/")
+    if not relpath or relpath.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"scenario path {relpath!r} must be relative, like 'webmail/compose_send.yaml'")
+    return f"{SCENARIOS}/{relpath}"
 
 
 def export_files(fmt: str, sid: str, persona_id: str) -> list[str]:

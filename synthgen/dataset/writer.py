@@ -36,7 +36,7 @@ from synthgen.dataset.files import parquet_bytes
 from synthgen.dataset.record import SessionRecord
 from synthgen.schema import PERSONAS_SCHEMA, SESSIONS_SCHEMA
 
-__all__ = ["SessionWriter", "write_personas", "write_exports", "as_destination", "session_payload"]
+__all__ = ["SessionWriter", "write_personas", "write_scenarios", "write_exports", "as_destination", "session_payload"]
 
 
 def as_destination(out: "Destination | str | Path") -> Destination:
@@ -103,3 +103,21 @@ def write_personas(out: "Destination | str | Path", rows: list[dict[str, Any]]) 
     dest = as_destination(out)
     dest.put_bytes(L.PERSONAS_FILE, parquet_bytes(pa.Table.from_pylist(rows, schema=PERSONAS_SCHEMA)))
     return L.PERSONAS_FILE
+
+
+def write_scenarios(out: "Destination | str | Path", files: Iterable[tuple[str, bytes]]) -> list[str]:
+    """Copies of the job's scenario files (``(relpath, bytes)``, from ``Scenario.material()``) under
+    ``scenarios/``, so a dataset explains itself; returns the paths written.
+
+    >>> import tempfile
+    >>> write_scenarios(tempfile.mkdtemp(), [("webmail/send.yaml", b"name: send")])
+    ['scenarios/webmail/send.yaml']
+    """
+    dest = as_destination(out)
+    written = []
+    for rel, data in files:
+        path = L.scenario_file(rel)
+        if path not in written:
+            dest.put_bytes(path, data)
+            written.append(path)
+    return written

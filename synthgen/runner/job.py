@@ -29,7 +29,8 @@ from synthgen.scenario.model import Scenario
 from synthgen.schema import SCHEMA_VERSION, Manifest
 from synthgen.session import SessionSpec
 
-__all__ = ["PreparedJob", "prepare_job", "job_identity", "base_urls", "Todo", "select_todo", "finish_dataset"]
+__all__ = ["PreparedJob", "prepare_job", "job_identity", "base_urls", "Todo", "select_todo", "finish_dataset",
+           "scenario_material"]
 
 
 @dataclass
@@ -153,3 +154,12 @@ def finish_dataset(dest: Destination, prepared: PreparedJob, specs: list[Session
     return write_manifest(dest, job=prepared.job.parts, environment=prepared.environment,
                           command=command or " ".join(["synthgen", *sys.argv[1:]]), config=cfg.to_json(),
                           generator_version=__version__)
+
+
+def scenario_material(scenarios: list[Scenario]) -> list[tuple[str, bytes]]:
+    """The job's scenario files and what they include, as ``(relpath, bytes)`` for ``write_scenarios``."""
+    out: dict[str, bytes] = {}
+    for sc in scenarios:
+        for rel, path in sc.material():
+            out.setdefault(rel, path.read_bytes())
+    return sorted(out.items())

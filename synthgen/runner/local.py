@@ -14,13 +14,14 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Callable
 
-from synthgen.dataset import DatasetLock, DatasetReader, Destination, open_dataset, repair_dataset, write_personas
+from synthgen.dataset import (DatasetLock, DatasetReader, Destination, open_dataset, repair_dataset, write_personas,
+                              write_scenarios)
 from synthgen.dataset.files import ensure_dir
 from synthgen.dataset.repair import remove_session
 from synthgen.errors import RunInterrupted
 from synthgen.runner.config import GenerateConfig, RunSummary, SessionSummary, Tally, WorkerConfig
 from synthgen.runner.faults import RunIncomplete
-from synthgen.runner.job import base_urls, finish_dataset, prepare_job, select_todo
+from synthgen.runner.job import base_urls, finish_dataset, prepare_job, select_todo, scenario_material
 from synthgen.runner.plan import plan_sessions
 from synthgen.runner.signals import StopSignals
 from synthgen.runner.supervisor import supervise
@@ -69,6 +70,7 @@ def generate(cfg: GenerateConfig, on_progress: Callable[[int, int, SessionSummar
             spec = next(s for s in specs if s.session_id == sid)
             remove_session(dest, sid, spec.persona.persona_id)
         write_personas(dest, [p.to_row() for p in prepared.personas])
+        write_scenarios(dest, scenario_material(prepared.scenarios))
         total = len(specs)
         if on_progress:
             on_progress(todo.skipped, total, None)

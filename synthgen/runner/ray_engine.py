@@ -31,12 +31,13 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from synthgen.browser.launch import BUNDLED_HOST
-from synthgen.dataset import DatasetLock, DatasetReader, Destination, open_dataset, repair_dataset, write_personas
+from synthgen.dataset import (DatasetLock, DatasetReader, Destination, open_dataset, repair_dataset, write_personas,
+                              write_scenarios)
 from synthgen.dataset.files import ensure_dir
 from synthgen.dataset.repair import remove_session
 from synthgen.errors import ConfigError, SynthgenError
 from synthgen.runner.config import GenerateConfig, RunSummary, SessionSummary, Tally, WorkerConfig
-from synthgen.runner.job import PreparedJob, base_urls, finish_dataset, prepare_job, select_todo
+from synthgen.runner.job import PreparedJob, base_urls, finish_dataset, prepare_job, select_todo, scenario_material
 from synthgen.runner.plan import plan_sessions
 from synthgen.runner.worker import run_specs
 from synthgen.session import SessionSpec
@@ -188,6 +189,7 @@ def _generate_locked(cfg: GenerateConfig, opts: RayOptions, prepared: PreparedJo
         remove_session(dest, sid, spec.persona.persona_id)
     skipped, total = todo.skipped, len(specs)
     write_personas(dest, [p.to_row() for p in prepared.personas])
+    write_scenarios(dest, scenario_material(prepared.scenarios))
     if on_progress:
         on_progress(skipped, total, None)
     tally = Tally()

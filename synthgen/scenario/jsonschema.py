@@ -183,6 +183,7 @@ def _schema() -> dict[str, Any]:
             "oneOf": [{"required": ["file"]}, {"required": ["rows"]}]}]},
         "flows": {"type": "object", "propertyNames": {"pattern": r"^[A-Za-z_][A-Za-z0-9_-]*$"},
                   "additionalProperties": _ref("steps")},
+        "task": {"type": "string"},
         "steps": _ref("steps"),
     }
     assert set(props) == set(TOP_LEVEL_KEYS)

@@ -79,7 +79,7 @@ _MAX_STEPS = 10_000
 # deepest [ ] / { } nesting accepted before parsing (ruamel is slow and recursive on deep input)
 _MAX_FLOW_DEPTH = 100
 
-TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "app", "base_url", "description", "tags", "viewport",
+TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "app", "base_url", "description", "task", "tags", "viewport",
                                    "personas", "think", "allowed_origins", "variables", "data",
                                    "flows", "steps")
 _FLOW_FILE_KEYS = ("description", "flows", "steps")
@@ -1113,6 +1113,15 @@ def _load(text: str, raw: bytes, display: str, base: Path, source: Optional[Path
                         raise loader.fail(f"variable '{name}' must be text or a number (got {_type_name(tv)})",
                                           src, vl, fix="quote it")
             fields["variables"] = pv
+        elif k == "task":
+            pv = loader.plain(v, src, kl)
+            if isinstance(pv, str) and has_template(pv):
+                try:
+                    t = parse_template(pv)
+                except TemplateError as e:
+                    raise loader.fail(e.problem, src, kl, None, e.fix, cls=TemplateError) from None
+                loader.refs.extend(_Ref(x, src, kl, None) for x in t.exprs)
+            fields["task"] = pv
         else:
             fields[k] = loader.plain(v, src, kl)
     fields["flows"] = loader.flows

@@ -148,6 +148,9 @@ class Scenario(_Model):
     app: Optional[str] = Field(None, pattern=r"^[A-Za-z0-9_-]+$")
     base_url: Optional[str] = None
     description: str = ""
+    #: what the user sets out to do, for an agent's instruction: a template rendered with the session's
+    #: values ("Send an email with the subject '{{ subject }}'"); empty: ``description`` stands in
+    task: str = ""
     tags: list[str] = Field(default_factory=list)
     viewport: Viewport = Viewport()
     personas: PersonaFilter = PersonaFilter()
@@ -196,6 +199,58 @@ class Scenario(_Model):
     def target(self) -> str:
         """The app name or base URL, for display."""
         return self.app if self.app is not None else str(self.base_url)
+
+    @property
+    def app_name(self) -> str:
+        """The bundled app's name, or the host of ``base_url`` (the ``sessions.app`` column).
+
+        >>> from synthgen.scenario.steps import Goto
+        >>> Scenario(name="d", base_url="http://localhost:8000/x/", steps=[Goto(url="/")]).app_name
+        'localhost:8000'
+        """
+        return self.app if self.app is not None else urlsplit(str(self.base_url)).netloc
+
+    @property
+    def relpath(self) -> str:
+        """``<folder>/<file>``: where the scenario lies beside its shared material (``_flows.yaml``,
+        ``../_shared/``), the part of its path that means something on another machine.
+
+        >>> from synthgen.scenario.steps import Goto
+        >>> Scenario(name="d", app="a", steps=[Goto(url="/")], source=Path("/x/webmail/send.yaml")).relpath
+        'webmail/send.yaml'
+        >>> Scenario(name="d", app="a", steps=[Goto(url="/")]).relpath
+        'd.yaml'
+        """
+        if self.source is None:
+            return f"{self.name}.yaml"
+        p = Path(self.source)
+        return f"{p.parent.name}/{p.name}" if p.parent.name else p.name
+
+    def material(self) -> list[tuple[str, Path]]:
+        """The files that explain this scenario, as ``(relpath, file)``: the scenario itself, the files its
+        flows were included from and its data file; what the loader read, nothing else.
+
+        >>> from synthgen.scenario.steps import Goto
+        >>> Scenario(name="d", app="a", steps=[Goto(url="/")]).material()
+        []
+        """
+        if self.source is None:
+            return []
+        src = Path(self.source)
+        home = src.parent
+        names = {k.split("#", 1)[0] for k in self.flows if "#" in k}
+        if self.data is not None and self.data.file:
+            names.add(self.data.file)
+        out = [(self.relpath, src)]
+        for name in sorted(names):
+            f = (home / name).resolve()
+            try:  # shared material beside the folder ("../_shared/x.yaml") keeps its place relative to it
+                rel = f.relative_to(home.parent.resolve()).as_posix()
+            except ValueError:
+                continue  # the loader refused anything outside; nothing to copy
+            if f.is_file():
+                out.append((rel, f))
+        return out
 
     def action_count_bounds(self) -> tuple[int, float]:
         """(fewest, most) action steps one session can run (``inf`` never happens: no cycles).

@@ -57,7 +57,7 @@ CASES: list[tuple[str, str, str]] = [
      "s.yaml:3: unknown top-level key 'step'; did you mean 'steps'?"),
     ('unknown_top_far',
      H + 'colour: red\nsteps: [goto: /]\n',
-     "s.yaml:3: unknown top-level key 'colour'; top-level keys: name, app, base_url, description, tags, viewport, personas, think, allowed_origins, variables, data, flows, steps"),
+     "s.yaml:3: unknown top-level key 'colour'; top-level keys: name, app, base_url, description, task, tags, viewport, personas, think, allowed_origins, variables, data, flows, steps"),
     ('step_kind_at_top',
      H + 'goto: /\nsteps: [goto: /]\n',
      "s.yaml:3: unknown top-level key 'goto'; steps go in a list under 'steps:', e.g. 'steps: [- goto: /]'"),
