@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from synthgen import __version__
-from synthgen.errors import SynthgenError
+from synthgen.errors import ConfigError, SynthgenError
 
 __all__ = ["app", "main"]
 
@@ -164,6 +164,10 @@ def generate(
                                     on_progress=on_progress, command=" ".join(["synthgen", *sys.argv[1:]]),
                                     on_note=lambda line: bar.console.print(escape(line), highlight=False,
                                                                            soft_wrap=True))
+            if "hf" in parse_exports(export):  # the Hub dataset is cut from the whole dataset, once it is in
+                from synthgen.dataset import export_dataset
+
+                export_dataset(summary.out, ["hf"])
         finally:
             if bar.live.is_started:
                 bar.stop()
@@ -357,17 +361,35 @@ def report(dataset: Optional[Path] = typer.Argument(None, help="A generated data
 
 @app.command("export")
 def export_cmd(dataset: Path = typer.Argument(..., help="A generated dataset folder."),
-               fmt: list[str] = typer.Option(..., "--format", "-f", help="trajectories, rrweb or balabit "
+               fmt: list[str] = typer.Option(..., "--format", "-f", help="trajectories, rrweb, balabit or hf "
                                              "(repeatable or comma-separated)."),
-               session: Optional[list[str]] = typer.Option(None, "--session", help="Only these session ids.")) -> None:
+               session: Optional[list[str]] = typer.Option(None, "--session", help="Only these session ids."),
+               waits: str = typer.Option("merge", "--waits", help="trajectories: wait records merged (one per run "
+                                         "of steps without input), kept (one per step) or dropped."),
+               grid: bool = typer.Option(False, "--grid", help="trajectories: also pyautogui code on a 0-1000 grid."),
+               jsonl_content: bool = typer.Option(False, "--jsonl-content", help="trajectories: the JSONL lines "
+                                                  "carry the DOM, the a11y tree and the events too (large)."),
+               split_by: Optional[str] = typer.Option(None, "--split-by", help="hf: hold out whole scenarios, apps "
+                                                      "or personas as the test split."),
+               test: Optional[str] = typer.Option(None, "--test", help="hf: the held-out values, comma-separated "
+                                                  "(default: a seeded fifth)."),
+               shard_mb: float = typer.Option(256.0, "--shard-mb", help="hf: the largest shard in MB.")) -> None:
     """Write exports of an existing dataset into DATASET/exports/<format>/ (and refresh the manifest).
 
     Example: synthgen export output/run1 --format trajectories,balabit
+    Example: synthgen export output/run1 --format hf --split-by scenario --test webmail-compose-send
     """
     from synthgen.dataset import export_dataset
+    from synthgen.dataset.exports.hf import HfOptions
+    from synthgen.dataset.exports.trajectories import TrajectoryOptions
 
     try:
-        counts = export_dataset(dataset, fmt, sessions=session or None)
+        if waits not in ("merge", "keep", "drop"):
+            raise ConfigError("waits", waits, "use merge, keep or drop")
+        topts = TrajectoryOptions(waits=waits, grid=grid, content=jsonl_content)
+        hopts = HfOptions(split_by=split_by, test=tuple(t.strip() for t in (test or "").split(",") if t.strip()),
+                          shard_mb=shard_mb, trajectories=topts)
+        counts = export_dataset(dataset, fmt, sessions=session or None, trajectories=topts, hf=hopts)
     except SynthgenError as exc:
         _fail(exc)
         return

@@ -21,12 +21,27 @@ from synthgen.motor.types import ButtonAction, KeyAction, MousePath, WheelPath
 from synthgen.motor.layout import key_info
 from synthgen.schema import EVENTS_COLUMNS, EVENTS_SCHEMA, MOD_ALT, MOD_CTRL, MOD_META, MOD_SHIFT
 
-__all__ = ["EventLog", "BUTTON_BITS"]
+__all__ = ["EventLog", "BUTTON_BITS", "grounding"]
 
 # DOM `buttons` bit for each `button` value: left 1, right 2, middle 4.
 BUTTON_BITS = {0: 1, 1: 4, 2: 2}
 _NAMES = [c.name for c in EVENTS_COLUMNS]
 _PER_EVENT = [n for n in _NAMES if n not in ("session_id", "seq", "url", "step_id", "intent")]
+
+
+def grounding(loc: Any) -> dict[str, Any]:
+    """The grounding columns of an event aimed at a located element (``Located``: box and element id).
+
+    >>> from synthgen.browser.driver import Located
+    >>> from synthgen.motor.types import Box
+    >>> grounding(Located(Box(1, 2, 3, 4), "button", "7"))
+    {'element_id': '7', 'box_x': 1.0, 'box_y': 2.0, 'box_w': 3.0, 'box_h': 4.0}
+    """
+    if loc is None:
+        return {}
+    b = loc.box
+    return {"element_id": getattr(loc, "element_id", None), "box_x": float(b.x), "box_y": float(b.y),
+            "box_w": float(b.width), "box_h": float(b.height)}
 
 
 class EventLog:
@@ -63,6 +78,12 @@ class EventLog:
         for k, v in self._ctx.items():
             c[k].append(v)
 
+    def set(self, index: int, column: str, value: Any) -> None:
+        """Set one per-event column of the ``index``-th row appended (a fact known only after dispatch)."""
+        if column not in _PER_EVENT[2:]:
+            raise KeyError(f"not a per-event column: {column}")
+        self._cols[column][index] = value
+
     def moves(self, path: MousePath, *, buttons: int = 0, target: str | None = None) -> None:
         """All samples of a planned path, at full resolution."""
         n = len(path)
@@ -81,16 +102,17 @@ class EventLog:
         for k, v in self._ctx.items():
             c[k].extend([v] * n)
 
-    def press(self, a: ButtonAction, *, target: str | None, held: int = 0) -> None:
+    def press(self, a: ButtonAction, *, target: str | None, held: int = 0,
+              ground: dict[str, Any] | None = None) -> None:
         """mousedown/mouseup (+contextmenu for the right button, click or dblclick) as Chromium fires them.
 
         A press that slips (``a.slip``) has a ``mousemove`` with the button held between down and up,
         and the release (mouseup, click) where the pointer came to rest.
         """
         bit = BUTTON_BITS[a.button]
-        down = {"x": a.x, "y": a.y, "button": a.button, "target": target}
+        down = {"x": a.x, "y": a.y, "button": a.button, "target": target, **(ground or {})}
         rx, ry = a.release
-        up = {"x": rx, "y": ry, "button": a.button, "target": target}
+        up = {"x": rx, "y": ry, "button": a.button, "target": target, **(ground or {})}
         self.add(a.t_down, "mousedown", buttons=held | bit, **down)
         if a.button == 2:
             # Chromium on Linux fires contextmenu right after the right button goes down.
@@ -103,7 +125,7 @@ class EventLog:
             if a.click_count == 2:
                 self.add(a.t_up, "dblclick", buttons=held, **up)
 
-    def keys(self, actions: list[KeyAction], *, target: str | None) -> None:
+    def keys(self, actions: list[KeyAction], *, target: str | None, ground: dict[str, Any] | None = None) -> None:
         """keydown/keyup pairs; rollover interleaves them, the final sort orders them.
 
         As a browser reports them, ``key`` and ``modifiers`` follow the modifiers held at each event:
@@ -117,7 +139,7 @@ class EventLog:
                     if d <= t < u:
                         mods |= bit
                 self.add(t, type_, key=_key_under(a, mods), code=a.code, repeat=False, modifiers=mods,
-                         target=target)
+                         target=target, **(ground or {}))
 
     def wheel(self, w: WheelPath, *, target: str | None = None) -> None:
         for i in range(len(w)):

@@ -49,7 +49,7 @@ SCHEMA_VERSION = "1.1"
 #: The DOM-event vocabulary of the ``type`` column (plus synthgen's ``navigate``/``viewport``/``screenshot``).
 EVENT_TYPES: tuple[str, ...] = (
     "mousemove", "mousedown", "mouseup", "click", "dblclick", "contextmenu", "wheel",
-    "keydown", "keyup", "navigate", "viewport", "screenshot",
+    "keydown", "keyup", "navigate", "viewport", "screenshot", "change",
 )
 
 # Modifier bitmask, in the order of the CDP `modifiers` field so the driver can pass it through.
@@ -89,6 +89,16 @@ EVENTS_COLUMNS: tuple[Column, ...] = (
     Column("step_id", pa.string(), str, False, "ground truth: scenario step id"),
     Column("intent", pa.string(), str, False, "ground truth: the step's action kind"),
     Column("frame", pa.string(), str, True, "screenshot rows: frame path relative to the dataset root"),
+    # Grounding: where the element the input aimed at was when the input happened (measured after any
+    # scrolling that brought it into view), and its id in the captured DOM (data-sg-id).
+    Column("element_id", pa.string(), str, True, "press, key and change rows: the target's data-sg-id"),
+    Column("box_x", pa.float32(), float, True, "press, key and change rows: the target's box in viewport CSS px"),
+    Column("box_y", pa.float32(), float, True, ""),
+    Column("box_w", pa.float32(), float, True, ""),
+    Column("box_h", pa.float32(), float, True, ""),
+    Column("value", pa.string(), str, True, "change rows: the value the control took (select: the option)"),
+    Column("scrolled", pa.bool_(), bool, True,
+           "the last wheel row of a burst: whether anything on the page scrolled (null: not measured)"),
 )
 
 SESSIONS_COLUMNS: tuple[Column, ...] = (

@@ -24,7 +24,7 @@ from synthgen import __version__
 from synthgen.browser.driver import Driver, Located
 from synthgen.dataset.layout import scenario_file
 from synthgen.errors import AssertionFailedError, StepError, SynthgenError, TargetNotFoundError
-from synthgen.events import BUTTON_BITS, EventLog
+from synthgen.events import BUTTON_BITS, EventLog, grounding
 from synthgen.motor import keyboard, mouse, scroll, timing
 from synthgen.motor.types import Box, KeyAction, MousePath
 from synthgen.observe.capture import DriverObserver, Observer
@@ -231,11 +231,12 @@ class _Session:
         self.cursor = (float(end[0]), float(end[1]))
         return self.cursor
 
-    async def _press(self, at: tuple[float, float], *, button: int, clicks: int, target: str | None) -> None:
+    async def _press(self, at: tuple[float, float], *, button: int, clicks: int, target: str | None,
+                     loc: Located | None = None) -> None:
         actions = mouse.plan_click(self.rng, self.motor.mouse, at, self.clock, button=button, clicks=clicks,
                                    viewport=self.viewport, approach=self.approach)
         for a in actions:
-            self.log.press(a, target=target)
+            self.log.press(a, target=target, ground=grounding(loc))
             await self.driver.mouse_down(a.x, a.y, a.button, a.click_count)
             if a.slip is not None:  # the pointer shifts with the button held, then comes up where it rests
                 await self.driver.move([a.slip[1]], [a.slip[2]])
@@ -264,7 +265,7 @@ class _Session:
                 self._pause(timing.think_ms(self.rng, _REAIM_MEDIAN_MS, 0.3))
             loc = await self._reach(step, target)
             at = await self._move_to(loc.box, target=loc.description)
-        await self._press(at, button=button, clicks=clicks, target=loc.description)
+        await self._press(at, button=button, clicks=clicks, target=loc.description, loc=loc)
         return loc
 
     def _pause(self, ms: float) -> None:
@@ -276,10 +277,10 @@ class _Session:
             self.cursor = (float(idle.x[-1]), float(idle.y[-1]))
         self.clock += ms
 
-    async def _keys(self, actions: list[KeyAction], *, target: str | None) -> None:
+    async def _keys(self, actions: list[KeyAction], *, target: str | None, loc: Located | None = None) -> None:
         if not actions:
             return
-        self.log.keys(actions, target=target)
+        self.log.keys(actions, target=target, ground=grounding(loc))
         timeline: list[tuple[float, int, bool, KeyAction]] = []
         for i, a in enumerate(actions):
             timeline.append((a.t_down, i, True, a))
@@ -297,20 +298,23 @@ class _Session:
         self.hand_on_keyboard = True
         await self._action_done()
 
-    async def _chord(self, chord: str, *, target: str | None) -> None:
+    async def _chord(self, chord: str, *, target: str | None, loc: Located | None = None) -> None:
         try:
             actions = keyboard.plan_keys(self.rng, self.motor.keyboard, chord, self.clock)
         except ValueError as exc:
             raise StepError(_sid(self), "press", str(exc), fix="use Playwright key names: Enter, Tab, Control+A, ArrowDown") from exc
-        await self._keys(actions, target=target)
+        await self._keys(actions, target=target, loc=loc)
 
     async def _wheel(self, dy: float, dx: float = 0.0) -> None:
         w = scroll.plan_scroll(self.rng, self.motor.scroll, dy, self.cursor, self.clock, dx=dx)
         if len(w) == 0:
             return
         self.log.wheel(w)
-        await self.driver.wheel(float(w.x[0]), float(w.y[0]), [float(v) for v in w.delta_x],
-                                [float(v) for v in w.delta_y])
+        last = len(self.log) - 1
+        moved = await self.driver.wheel(float(w.x[0]), float(w.y[0]), [float(v) for v in w.delta_x],
+                                        [float(v) for v in w.delta_y])
+        if isinstance(moved, bool):  # a burst against the end of the page scrolls nothing: not a scroll
+            self.log.set(last, "scrolled", moved)
         self.clock = max(self.clock, float(w.t_ms[-1]))
         await self._action_done()
 
@@ -418,11 +422,11 @@ class _Session:
                          exact: bool = False) -> None:
         loc = await self._click_target(step, into)
         if clear:
-            await self._chord("Control+A", target=loc.description)
-            await self._chord("Backspace", target=loc.description)
+            await self._chord("Control+A", target=loc.description, loc=loc)
+            await self._chord("Backspace", target=loc.description, loc=loc)
         actions = keyboard.plan_typing(self.rng, self.motor.keyboard, render(text, self.ctx), self.clock,
                                        think_first=think_first, allow_uncorrected=not exact)
-        await self._keys(actions, target=loc.description)
+        await self._keys(actions, target=loc.description, loc=loc)
 
     async def _do_type(self, step: S.Type) -> None:
         await self._type_into(step, step.into, step.text, clear=step.clear, think_first=step.think_first,
@@ -434,10 +438,10 @@ class _Session:
                 await self._type_into(step, f.into, f.value, clear=True, think_first=False, exact=step.exact)
             else:
                 loc = await self._locate(step, f.into)
-                await self._chord("Tab", target=loc.description)
+                await self._chord("Tab", target=loc.description, loc=loc)
                 actions = keyboard.plan_typing(self.rng, self.motor.keyboard, render(f.value, self.ctx), self.clock,
                                                allow_uncorrected=not step.exact)
-                await self._keys(actions, target=loc.description)
+                await self._keys(actions, target=loc.description, loc=loc)
             self.clock += timing.think_ms(self.rng, 300.0, 0.5)
 
     async def _do_press(self, step: S.Press) -> None:
@@ -445,16 +449,18 @@ class _Session:
             await self._chord(render(chord, self.ctx), target=None)
 
     async def _do_select(self, step: S.Select) -> None:
-        await self._click_target(step, step.target)
+        loc = await self._click_target(step, step.target)
         # The option list is browser chrome outside the page, so an in-page collector sees only the change.
         self.clock += timing.think_ms(self.rng, 700.0, 0.4)
-        await self.driver.select_option(step.target, render(step.option, self.ctx), self._timeout(step))
+        option = render(step.option, self.ctx)
+        await self.driver.select_option(step.target, option, self._timeout(step))
+        self.log.add(self.clock, "change", target=loc.description, value=option, **grounding(loc))
 
     async def _set_checked(self, step: S.StepBase, target: S.Target, want: bool) -> None:
         loc = await self._reach(step, target)
         if await self.driver.is_checked(target, self._timeout(step)) != want:
             at = await self._move_to(loc.box, target=loc.description)
-            await self._press(at, button=0, clicks=1, target=loc.description)
+            await self._press(at, button=0, clicks=1, target=loc.description, loc=loc)
 
     async def _do_check(self, step: S.Check) -> None:
         await self._set_checked(step, step.target, True)

@@ -48,7 +48,8 @@ class FakeDriver:
         if key not in self.boxes:
             raise PlaywrightTimeout(f"no element for {key}")
         b = self.boxes[key]
-        return Located(Box(b.x, b.y - self.scroll_y, b.width, b.height), key)
+        return Located(Box(b.x, b.y - self.scroll_y, b.width, b.height), key,
+                       str(list(self.boxes).index(key) + 1))
 
     async def cover(self, target: Target, x: float, y: float, timeout_ms: float) -> Box | None:
         key = target.describe()
@@ -70,9 +71,11 @@ class FakeDriver:
     async def mouse_up(self, x: float, y: float, button: int, click_count: int) -> None:
         self.calls.append(("up", button, click_count))
 
-    async def wheel(self, x: float, y: float, dxs: list[float], dys: list[float]) -> None:
+    async def wheel(self, x: float, y: float, dxs: list[float], dys: list[float]) -> bool | None:
+        before = self.scroll_y
         self.scroll_y = max(0.0, self.scroll_y + sum(dys))
         self.calls.append(("wheel", sum(dys)))
+        return self.scroll_y != before
 
     async def key_down(self, key: str, code: str) -> None:
         self.calls.append(("keydown", key))

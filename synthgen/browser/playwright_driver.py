@@ -46,6 +46,18 @@ el => {
 }
 """
 
+# The element's stable id for grounding: a data-sg-id attribute, stamped the first time synthgen meets the
+# element (located, or in a capture: synthgen.observe.grounding) from a counter of the document, so the id
+# of a target in the events is the id the captured DOM shows for it.
+SG_ID_JS = """
+el => {
+  let id = el.getAttribute('data-sg-id');
+  if (!id) { window.__sgNextId = (window.__sgNextId || 0) + 1; id = String(window.__sgNextId);
+             el.setAttribute('data-sg-id', id); }
+  return id;
+}
+"""
+
 # One round trip for a locate: the element's box once it holds still for a frame (an element sliding in
 # is measured where it stops, not wherever it happens to be), and its description. With no CSS animation
 # or transition running (the apps move things only with those), the box measured now is final and the
@@ -64,9 +76,9 @@ async el => {
     if (next.every((v, k) => v === box[k])) break;
     box = next;
   }
-  return {box, desc: (%s)(el), svg: el.namespaceURI === 'http://www.w3.org/2000/svg'};
+  return {box, desc: (%s)(el), svg: el.namespaceURI === 'http://www.w3.org/2000/svg', id: (%s)(el)};
 }
-""" % DESCRIBE_JS.strip()
+""" % (DESCRIBE_JS.strip(), SG_ID_JS.strip())
 
 # Hit test before a press: null when the topmost element at (x, y) is the target, inside it, or its label
 # (a click on a label reaches its control); else the box of what covers the point (the nearest
@@ -89,6 +101,15 @@ COVER_JS = """
   return [r.x, r.y, r.width, r.height];
 }
 """
+
+# Counts scroll events of any element from now on (installed once per document, reset per wheel burst).
+SCROLL_COUNT_JS = """() => {
+  if (!window.__sgScroll) {
+    window.__sgScroll = {n: 0};
+    document.addEventListener('scroll', () => { window.__sgScroll.n++; }, {capture: true, passive: true});
+  }
+  window.__sgScroll.n = 0;
+}"""
 
 # Resolves once no element has scrolled for 3 frames (at most ~2 s): the wheel events acknowledged so far
 # have reached the main thread, so boxes measured next are where the scroll ended. Without it the last
@@ -227,7 +248,7 @@ class PlaywrightDriver:
                 if bb is None:
                     continue
                 x, y, w, h = bb["x"], bb["y"], bb["width"], bb["height"]
-            return Located(Box(x, y, w, h), found["desc"])
+            return Located(Box(x, y, w, h), found["desc"], found.get("id"))
         raise PlaywrightTimeout(f"{target.describe()} has no box (it keeps leaving the page)")
 
     async def cover(self, target: Target, x: float, y: float, timeout_ms: float) -> Box | None:
@@ -256,18 +277,24 @@ class PlaywrightDriver:
         self._poked = True
         await self.page.mouse.up(button=_BUTTONS[button], click_count=click_count)  # type: ignore[arg-type]
 
-    async def wheel(self, x: float, y: float, dxs: list[float], dys: list[float]) -> None:
+    async def wheel(self, x: float, y: float, dxs: list[float], dys: list[float]) -> bool | None:
         self._poked = True
         mouse = self.page.mouse
         await mouse.move(x, y)
         # Pipelined like moves (each awaited notch costs ~50 ms); the compositor applies them in order,
         # so the page ends at the same offset. Then wait until that offset is what the page reports.
+        try:  # count the page's scroll events from here: a burst against the page's end moves nothing
+            await self.page.evaluate(SCROLL_COUNT_JS)
+        except PlaywrightError:
+            pass
         await asyncio.gather(*[asyncio.ensure_future(mouse.wheel(dx, dy)) for dx, dy in zip(dxs, dys)])
         try:
             await self.page.evaluate(SCROLL_SETTLED_JS)
+            return await self.page.evaluate("() => window.__sgScroll ? window.__sgScroll.n > 0 : null")
         except PlaywrightError as exc:
             if "destroyed" not in str(exc) and "navigat" not in str(exc).lower():
                 raise
+            return None
 
     async def key_down(self, key: str, code: str) -> None:
         # By physical code, so ShiftRight stays ShiftRight; Playwright derives the key from the code and

@@ -14,6 +14,7 @@ from here, never spelled out elsewhere.
       exports/trajectories/<session_id>.jsonl|.parquet
       exports/rrweb/<session_id>.json
       exports/balabit/<persona_id>/session_<session_id>.csv
+      exports/hf/README.md, exports/hf/<config>/<split>-NNNNN-of-NNNNN.parquet   the Hub-ready dataset
       sessions/<session_id>.parquet      one row, written last: its presence marks a complete session
       personas/personas.parquet          the persona pool
       scenarios/<folder>/<file>          copies of the job's scenario files and the material they include
@@ -34,7 +35,7 @@ __all__ = [
     "MANIFEST_NAME", "LOCK_NAME", "PERSONAS_FILE", "DATA_DIRS", "TOP_LEVEL", "session_id", "is_session_id",
     "events_file", "session_row_file", "observations_file", "recording_file", "frames_dir", "frame_file",
     "export_files", "session_files", "temp_name", "is_temp_name", "EXPORT_FORMATS",
-    "SCENARIOS", "scenario_file",
+    "SCENARIOS", "scenario_file", "DATASET_EXPORTS",
 ]
 
 EVENTS = "events"
@@ -55,6 +56,8 @@ DATA_DIRS = (EVENTS, OBSERVATIONS, RECORDINGS, FRAMES, EXPORTS, SESSIONS, PERSON
 #: every name a dataset may hold at its root
 TOP_LEVEL = (MARKER_NAME, MANIFEST_NAME, *DATA_DIRS)
 EXPORT_FORMATS = ("trajectories", "rrweb", "balabit")
+#: exports of a whole dataset (written once all sessions are in): exports/hf/
+DATASET_EXPORTS = ("hf",)
 
 # "<scenario>-s<job seed>-<index>": scenario names are lower-case words with - and _
 _SESSION_ID = re.compile(r"^[a-z0-9_-]+-s\d+-\d{5,}$")

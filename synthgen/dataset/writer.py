@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from synthgen.dataset import layout as L
 from synthgen.dataset.destination import Destination
-from synthgen.dataset.exports import EXPORTERS, parse_exports
+from synthgen.dataset.exports import EXPORTERS, parse_exports, session_exports
 from synthgen.dataset.exports.rrweb import recording_bytes
 from synthgen.dataset.files import parquet_bytes
 from synthgen.dataset.record import SessionRecord
@@ -52,7 +52,7 @@ def session_payload(record: SessionRecord, exports: Iterable[str] = ()) -> list[
         files.append((L.observations_file(sid), parquet_bytes(record.observations)))
     if record.recording is not None:
         files.append((L.recording_file(sid), recording_bytes(record.recording)))
-    for name in parse_exports(list(exports)):
+    for name in session_exports(parse_exports(list(exports))):
         files += sorted(EXPORTERS[name](record).items())
     files.append((L.events_file(sid), parquet_bytes(record.events)))
     files.append((L.session_row_file(sid), parquet_bytes(pa.Table.from_pylist([record.row], schema=SESSIONS_SCHEMA))))
@@ -87,12 +87,16 @@ class SessionWriter:
             raise
 
 
-def write_exports(out: "Destination | str | Path", record: SessionRecord, formats: Iterable[str]) -> list[str]:
-    """Write export formats of one session (already complete elsewhere); returns the paths written."""
+def write_exports(out: "Destination | str | Path", record: SessionRecord, formats: Iterable[str],
+                  options: dict[str, Any] | None = None) -> list[str]:
+    """Write export formats of one session (already complete elsewhere); returns the paths written.
+
+    ``options``: keyword arguments per format (``{"trajectories": {"options": TrajectoryOptions(...)}}``).
+    """
     dest = as_destination(out)
     written = []
-    for name in parse_exports(list(formats)):
-        for rel, data in sorted(EXPORTERS[name](record).items()):
+    for name in session_exports(parse_exports(list(formats))):
+        for rel, data in sorted(EXPORTERS[name](record, **(options or {}).get(name, {})).items()):
             dest.put_bytes(rel, data)
             written.append(rel)
     return written

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from synthgen.browser.driver import Driver
 
 __all__ = ["CaptureSpec", "Capture", "Observer", "PageObserver", "DriverObserver", "image_size", "to_webp",
-           "IMAGE_FORMATS", "A11Y_FORMATS", "SERIALIZE_DOM_JS"]
+           "IMAGE_FORMATS", "A11Y_FORMATS", "SERIALIZE_DOM_JS", "STAMP_IDS_JS"]
 
 IMAGE_FORMATS = ("jpeg", "png", "webp")
 A11Y_FORMATS = ("aria", "cdp")
@@ -65,6 +65,23 @@ SERIALIZE_DOM_JS = """
   return dt + copy.outerHTML;
 }
 """
+
+# Stable element ids for grounding: every element an agent could act on gets a data-sg-id (kept for the
+# element's life, from the document's counter the driver's locate uses too), before the DOM and the tree are
+# read, so the id an action's target has in the events is the id its node has in the captured DOM.
+STAMP_IDS_JS = """() => {
+  const sel = 'a, button, input, select, textarea, summary, label, option, li, td, th, img, [role], [tabindex], '
+            + '[contenteditable], [onclick], [draggable=true], [data-testid]';
+  let n = 0;
+  for (const el of document.querySelectorAll(sel)) {
+    if (!el.hasAttribute('data-sg-id')) {
+      window.__sgNextId = (window.__sgNextId || 0) + 1;
+      el.setAttribute('data-sg-id', String(window.__sgNextId));
+      n++;
+    }
+  }
+  return n;
+}"""
 
 # AX properties worth keeping in the compact CDP form (the rest is layout noise for an agent).
 _AX_PROPS = {"focused", "checked", "disabled", "expanded", "selected", "pressed", "required", "invalid",
@@ -309,6 +326,11 @@ class PageObserver:
         cost["image"] = (time.perf_counter() - t0) * 1e3
         size = image_size(img)
         cap = Capture(img, size[0] if size else None, size[1] if size else None, cost_ms=cost)
+        if spec.a11y or spec.dom:
+            try:
+                await self.page.evaluate(STAMP_IDS_JS)
+            except Exception:  # mid-navigation: the new document is read without ids rather than not at all
+                pass
         if spec.a11y:
             t0 = time.perf_counter()
             cap.a11y = await self.a11y(spec.a11y_format)

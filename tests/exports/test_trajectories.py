@@ -121,15 +121,20 @@ def test_sink_writes_jsonl_and_parquet(tmp_path: Path, run_fake: Callable[..., S
     assert kinds[:2] == ["goto", "wait"] or kinds[0] == "goto"
     assert {"click", "type", "key", "scroll"} <= set(kinds)
     typed = next(x for x in lines if x["action_type"] == "type")
-    assert typed["text"] == "Ada Lovelace" or len(typed["text"]) > 5
+    text = json.loads(typed["action"])["text"]
+    assert text == "Ada Lovelace" or len(text) > 5
     assert json.loads(typed["action"])["action"] == "type"
-    # The observation before each action comes before its first event, and is the latest such capture.
+    # The observation before each action comes before its first event, and is the latest such capture; the
+    # JSONL carries neither the DOM nor the events unless asked (the Parquet has everything).
     shots = [e for e in r.events.to_pylist() if e["type"] == "screenshot"]
-    for x in lines:
+    recs = table.to_pylist()
+    assert "obs_dom" not in lines[0] and "events" not in lines[0]
+    for x in recs:
         before = [s for s in shots if s["seq"] < x["seq_first"]]
         assert x["obs_seq"] == (before[-1]["seq"] if before else None)
         assert [e["seq"] for e in x["events"]] == sorted(e["seq"] for e in x["events"])
-        assert x["events"][0]["seq"] == x["seq_first"] and x["events"][-1]["seq"] == x["seq_last"]
+        if x["action_type"] != "done":
+            assert x["events"][0]["seq"] == x["seq_first"] and x["events"][-1]["seq"] == x["seq_last"]
 
 
 def test_load_with_hugging_face_datasets(tmp_path: Path, run_fake: Callable[..., SessionResult],

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from synthgen.dataset.exports.balabit import balabit_files
 from synthgen.dataset.exports.rrweb import rrweb_files
 from synthgen.dataset.exports.trajectories import trajectory_files
-from synthgen.dataset.layout import EXPORT_FORMATS
+from synthgen.dataset.layout import DATASET_EXPORTS, EXPORT_FORMATS
 from synthgen.errors import ConfigError
 
 if TYPE_CHECKING:
     from synthgen.dataset.record import SessionRecord
 
-__all__ = ["EXPORTERS", "EXPORT_FORMATS", "parse_exports"]
+__all__ = ["EXPORTERS", "EXPORT_FORMATS", "DATASET_EXPORTS", "parse_exports", "session_exports"]
 
 EXPORTERS: dict[str, Callable[["SessionRecord"], dict[str, bytes]]] = {
     "trajectories": trajectory_files, "rrweb": rrweb_files, "balabit": balabit_files}
@@ -36,7 +36,7 @@ def parse_exports(spec: str | Iterable[str] | None) -> tuple[str, ...]:
     >>> parse_exports("csv")
     Traceback (most recent call last):
     ...
-    synthgen.errors.ConfigError: export='csv': use any of trajectories, rrweb, balabit (comma-separated)
+    synthgen.errors.ConfigError: export='csv': use any of trajectories, rrweb, balabit, hf (comma-separated)
     """
     if spec is None:
         return ()
@@ -46,8 +46,18 @@ def parse_exports(spec: str | Iterable[str] | None) -> tuple[str, ...]:
         name = raw.strip().lower()
         if not name:
             continue
-        if name not in EXPORT_FORMATS:
-            raise ConfigError("export", raw, f"use any of {', '.join(EXPORT_FORMATS)} (comma-separated)")
+        if name not in EXPORT_FORMATS + DATASET_EXPORTS:
+            raise ConfigError("export", raw, f"use any of {', '.join(EXPORT_FORMATS + DATASET_EXPORTS)} "
+                                             "(comma-separated)")
         if name not in out:
             out.append(name)
     return tuple(out)
+
+
+def session_exports(names: Iterable[str]) -> tuple[str, ...]:
+    """The per-session formats of ``names`` (``hf`` is written for the whole dataset at the end).
+
+    >>> session_exports(("hf", "trajectories"))
+    ('trajectories',)
+    """
+    return tuple(n for n in names if n in EXPORT_FORMATS)
