@@ -252,17 +252,17 @@ def audit(
                   highlight=False, soft_wrap=True)
         for t in report.strings if show else []:
             mark = "ok " if t.traced else "!! "
-            out.print(f"{mark}{t.session_id} step {t.step_id}: {t.typed!r} <- {', '.join(t.sources) or '?'}"
-                      f"{' (' + t.note + ')' if t.note else ''}", highlight=False, soft_wrap=True)
+            out.print(escape(f"{mark}{t.session_id} step {t.step_id}: {t.typed!r} <- {', '.join(t.sources) or '?'}"
+                             f"{' (' + t.note + ')' if t.note else ''}"), highlight=False, soft_wrap=True)
         for t in report.untraced:
-            err.print(f"[red]untraced[/] {t.session_id} step {t.step_id}: typed {t.typed!r}"
+            err.print("[red]untraced[/] " + escape(f"{t.session_id} step {t.step_id}: typed {t.typed!r}"
                       + (f", scenario types {t.expected!r}" if t.expected is not None else "")
-                      + (f" ({t.note})" if t.note else ""), highlight=False, soft_wrap=True)
+                      + (f" ({t.note})" if t.note else "")), highlight=False, soft_wrap=True)
         for p in report.problems:
-            err.print(f"[red]problem[/] {p}", highlight=False, soft_wrap=True)
+            err.print(f"[red]problem[/] {escape(str(p))}", highlight=False, soft_wrap=True)
         for t in report.to_vet:  # traced, but the text itself is the page's or a data file's
-            err.print(f"[yellow]vet[/] {t.session_id} step {t.step_id}: typed {t.typed!r}: {'; '.join(t.vet)}",
-                      highlight=False, soft_wrap=True)
+            err.print("[yellow]vet[/] " + escape(f"{t.session_id} step {t.step_id}: typed {t.typed!r}: "
+                                                 f"{'; '.join(t.vet)}"), highlight=False, soft_wrap=True)
         out.print("clean: every typed string is traced" if report.clean else "NOT clean")
         if report.to_vet:
             out.print(f"to vet     {len(report.to_vet)} strings hold text from the page or a data file"
@@ -316,10 +316,10 @@ def scenarios_list(root: Path = typer.Argument(Path("scenarios"), help="Folder o
     t = Table("name", "app / base_url", "steps", "actions", "tags", "file")
     for r in rows:
         if r.get("error"):
-            t.add_row("[red]error", "", "", "", "", f"{r['file']}: {r['error']}")
+            t.add_row("[red]error", "", "", "", "", escape(f"{r['file']}: {r['error']}"))
         else:
-            t.add_row(r["name"], r["app"] or str(r["base_url"]), str(r["steps"]),
-                      f"{r['min_actions']}-{r['max_actions']}", ",".join(r["tags"]), r["file"])
+            t.add_row(escape(r["name"]), escape(r["app"] or str(r["base_url"])), str(r["steps"]),
+                      f"{r['min_actions']}-{r['max_actions']}", escape(",".join(r["tags"])), escape(str(r["file"])))
     out.print(t)
 
 

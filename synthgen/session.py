@@ -10,9 +10,10 @@ to the page as fast as it allows. Output timestamps come only from the plan, so 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import urljoin
 
 import numpy as np
@@ -34,7 +35,7 @@ from synthgen.persona.identity import persona_faker
 from synthgen.persona.model import Persona
 from synthgen.scenario import steps as S
 from synthgen.scenario.model import Scenario
-from synthgen.scenario.planner import data_row, iter_actions
+from synthgen.scenario.planner import data_row, iter_actions, iter_steps
 from synthgen.scenario.templating import TemplateContext, render, render_target, render_variables
 from synthgen.schema import SCHEMA_VERSION
 from synthgen.uploads import make_upload
@@ -66,6 +67,37 @@ def outside(cover: Box, at: tuple[float, float], viewport: tuple[int, int],
     return min(inside, key=lambda c: (c[0] - x) ** 2 + (c[1] - y) ** 2)
 
 
+def detour(start: tuple[float, float], goal: Box, avoid: Box, margin: float) -> tuple[float, float] | None:
+    """Where the pointer goes first so its path does not run along ``avoid`` (a menu bar whose menus open on
+    hover): out of the area straight toward the side the goal lies on. None when the pointer is not inside
+    the area, or the goal is in it too (moving along it is then the point).
+
+    >>> detour((100, 20), Box(300, 60, 120, 30), Box(0, 0, 1280, 40), 12.0)
+    (100, 52.0)
+    >>> detour((100, 300), Box(300, 60, 120, 30), Box(0, 0, 1280, 40), 12.0) is None
+    True
+    """
+    x, y = start
+    gx, gy = goal.center
+    if not (avoid.x <= x <= avoid.x + avoid.width and avoid.y <= y <= avoid.y + avoid.height):
+        return None
+    if gy > avoid.y + avoid.height:
+        return (x, avoid.y + avoid.height + margin)
+    if gy < avoid.y:
+        return (x, avoid.y - margin)
+    if gx > avoid.x + avoid.width:
+        return (avoid.x + avoid.width + margin, y)
+    if gx < avoid.x:
+        return (avoid.x - margin, y)
+    return None
+
+
+#: storage state left by a scenario's log-in, per (scenario, persona, base URL), in this process; a
+#: persona's later sessions start from it (``login:`` in the scenario). Bounded: the oldest go first.
+_LOGIN_STATES: dict[tuple[str, str, str], dict[str, Any]] = {}
+_LOGIN_STATES_MAX = 512
+
+
 @dataclass(frozen=True)
 class SessionSpec:
     """What one session is: deterministic from these values alone."""
@@ -76,6 +108,9 @@ class SessionSpec:
     scenario: Scenario
     persona: Persona
     base_url: str
+    # The persona's first session of this scenario (index order): with ``login: {record: first}`` its
+    # events hold the log-in; the persona's later sessions start logged in.
+    first_of_persona: bool = True
 
 
 #: Bounds of one session (``SessionOptions``), far above any bundled scenario (at most 89 actions and
@@ -174,6 +209,7 @@ class _Session:
         self.cursor = (float(w) * float(self.rng.uniform(0.3, 0.7)), float(h) * float(self.rng.uniform(0.3, 0.7)))
         self.hand_on_keyboard = False
         self.approach: tuple[float, float] | None = None  # direction the pointer last moved in (click slips)
+        self._first, self._actions = True, 0  # no think before the first action; actions run (bounds)
         fake = persona_faker(int(faker_ss.generate_state(1)[0]), spec.persona.identity.locale)
         # The data row and the variables are filled in by run(), inside the session's error handling: a
         # template that fails for one session's values fails that session, not the run.
@@ -246,8 +282,33 @@ class _Session:
         self.approach = None
         await self._action_done()
 
-    async def _click_target(self, step: S.StepBase, target: S.Target, *, button: int = 0, clicks: int = 1) -> Located:
+    async def _click_target(self, step: S.StepBase, target: S.Target, *, button: int = 0, clicks: int = 1,
+                            avoid: S.Target | None = None, popup: bool = False) -> Located:
+        loc, at = await self._aim(step, target, avoid)
+        if popup:
+            self.driver.arm_popup()
+        await self._press(at, button=button, clicks=clicks, target=loc.description, loc=loc)
+        if popup:
+            try:
+                url = await self.driver.follow_popup(self._timeout(step))
+            except PlaywrightTimeout as exc:
+                raise StepError(_sid(self), step.kind, f"clicking {target.describe()} opened no pop-up or new tab "  # type: ignore[attr-defined]
+                                f"within {self._timeout(step):.0f} ms",
+                                fix="drop 'popup: true' if the click opens nothing, or raise timeout_ms") from exc
+            self.log.set_context(url=url)
+            self.log.add(self.clock, "navigate", target="popup")
+        return loc
+
+    async def _aim(self, step: S.StepBase, target: S.Target,
+                   avoid: S.Target | None = None) -> tuple[Located, tuple[float, float]]:
+        """Bring the pointer onto the target (around ``avoid``), checking that nothing else is on top there."""
         loc = await self._reach(step, target)
+        if avoid is not None:
+            area = await self._locate(step, avoid)
+            via = detour(self.cursor, loc.box, area.box, float(self.rng.uniform(10.0, 24.0)))
+            if via is not None:
+                await self._move_to(Box(via[0] - 2.0, via[1] - 2.0, 4.0, 4.0), target=None)
+                loc = await self._reach(step, target)  # the menu may have moved as the pointer left the bar
         at = await self._move_to(loc.box, target=loc.description)
         for _ in range(_REAIMS):
             cover = await self.driver.cover(target, at[0], at[1], self._timeout(step))
@@ -265,8 +326,7 @@ class _Session:
                 self._pause(timing.think_ms(self.rng, _REAIM_MEDIAN_MS, 0.3))
             loc = await self._reach(step, target)
             at = await self._move_to(loc.box, target=loc.description)
-        await self._press(at, button=button, clicks=clicks, target=loc.description, loc=loc)
-        return loc
+        return loc, at
 
     def _pause(self, ms: float) -> None:
         """Hold the pointer still for ``ms`` of synthetic time (recorded idle drift, nothing sent)."""
@@ -347,7 +407,7 @@ class _Session:
     def _with_targets_rendered(self, step: Any) -> Any:
         """The step with ``{{ templates }}`` in its targets filled in (e.g. ``text={{ captured.no }}``)."""
         updates: dict[str, Any] = {}
-        for name in ("target", "into", "to", "source", "visible"):
+        for name in ("target", "into", "to", "source", "visible", "field", "avoid"):
             t = getattr(step, name, None)
             if isinstance(t, S.Target):
                 r = render_target(t, self.ctx)
@@ -366,17 +426,63 @@ class _Session:
         w, h = self.viewport
         self.log.set_context(step_id="0", intent="session")
         self.log.add(0.0, "viewport", x=float(w), y=float(h))
+        sc = self.spec.scenario
+        await self._hook("setup", sc.setup)
+        try:
+            if sc.login is not None:
+                await self._login(sc.login)
+            await self._run_stream(iter_actions(sc, self.plan_rng))
+        except Exception:
+            if sc.teardown:  # best effort: the session's own failure is what it reports
+                try:
+                    await self._hook("teardown", sc.teardown)
+                except Exception:
+                    pass
+            raise
+        await self._hook("teardown", sc.teardown)
+
+    async def _hook(self, name: str, steps: list[Any]) -> None:
+        """Run ``setup``/``teardown`` steps (or an unrecorded log-in) in this page, recording nothing: a scratch
+        session with its own seed plans the input, so the session's own events do not depend on them."""
+        if not steps:
+            return
+        sc = self.spec.scenario
+        scratch_sc = sc.model_copy(update={"steps": steps, "setup": [], "teardown": [], "login": None})
+        scratch = _Session(dataclasses.replace(self.spec, scenario=scratch_sc, seed=_hook_seed(self.spec.seed, name)),
+                           self.driver, dataclasses.replace(self.opts, screenshots="off", failure_screenshot=False))
+        scratch.ctx = self.ctx  # the same persona, data row and variables
+        scratch.cursor = self.cursor
+        await scratch._run_stream(iter_steps(scratch_sc, steps, f"{name}.", scratch.plan_rng))
+
+    async def _login(self, login: Any) -> None:
+        """The scenario's log-in: recorded (``record``), or the stored state of an earlier one, or run unrecorded."""
+        key = (self.spec.scenario.name, self.spec.persona.persona_id, self.spec.base_url)
+        recorded = login.record == "every" or (login.record == "first" and self.spec.first_of_persona)
+        if recorded:
+            rng = np.random.default_rng([self.spec.seed, 0x10C1])  # its own draws: the steps' stay the same
+            await self._run_stream(iter_steps(self.spec.scenario, login.steps, "login.", rng))
+        elif key in _LOGIN_STATES:
+            await self.driver.restore_state(_LOGIN_STATES[key])
+            return
+        else:
+            await self._hook("login", login.steps)
+        if login.record != "every":
+            _LOGIN_STATES.pop(key, None)
+            _LOGIN_STATES[key] = await self.driver.storage_state()
+            while len(_LOGIN_STATES) > _LOGIN_STATES_MAX:
+                _LOGIN_STATES.pop(next(iter(_LOGIN_STATES)))
+
+    async def _run_stream(self, stream: Iterable[tuple[str, Any]]) -> None:
+        """Run action steps in order: think between them, dispatch, settle, capture as the cadence asks."""
         default_think = self.spec.scenario.think
-        first = True
-        actions = 0
-        for step_id, step in iter_actions(self.spec.scenario, self.plan_rng):
+        for step_id, step in stream:
             self.step_id = step_id
-            actions += 1
-            self._check_bounds(step, actions)
+            self._actions += 1
+            self._check_bounds(step, self._actions)
             self.log.set_context(step_id=step_id, intent=step.kind)
-            if not first and step.kind not in ("think", "screenshot", "assert", "capture", "wait_for"):
+            if not self._first and step.kind not in ("think", "screenshot", "assert", "capture", "wait_for"):
                 self._think(default_think)
-            first = False
+            self._first = False
             await self.observe.step_started(self.clock)
             handler: Callable[[Any], Awaitable[None]] = getattr(self, f"_do_{step.kind}")
             try:
@@ -388,7 +494,10 @@ class _Session:
                 raise StepError(step_id, step.kind, f"timed out after {self._timeout(step):.0f} ms: "
                                 f"{_first_line(exc)}", fix="raise timeout_ms or check the app") from exc
             except PlaywrightError as exc:
-                raise StepError(step_id, step.kind, _first_line(exc)) from exc
+                # A followed pop-up that closed itself (its form submitted): the step is done, the session
+                # goes on in the page that opened it.
+                if not await self.driver.popup_gone():
+                    raise StepError(step_id, step.kind, _first_line(exc)) from exc
             await self._note_url()
             if self.observe.wants_step(self.clock, step.kind):
                 await self._capture("every" if self.observe.cadence.kind == "every" else "step")
@@ -411,22 +520,31 @@ class _Session:
         self.clock += timing.think_ms(self.rng, 600.0, 0.4)  # the page renders and the eye finds its way
 
     async def _do_click(self, step: S.Click) -> None:
-        await self._click_target(step, step.target, button=_BUTTON_NUM[step.button], clicks=step.clicks)
+        await self._click_target(step, step.target, button=_BUTTON_NUM[step.button], clicks=step.clicks,
+                                 avoid=step.avoid, popup=step.popup)
 
     async def _do_hover(self, step: S.Hover) -> None:
-        loc = await self._reach(step, step.target)
-        await self._move_to(loc.box, target=loc.description)
+        await self._aim(step, step.target, step.avoid)
         self.clock += timing.think_ms(self.rng, 350.0, 0.4)
 
-    async def _type_into(self, step: S.StepBase, into: S.Target, text: str, *, clear: bool, think_first: bool,
-                         exact: bool = False) -> None:
-        loc = await self._click_target(step, into)
+    async def _type_into(self, step: S.StepBase, into: S.Target | None, text: str, *, clear: bool,
+                         think_first: bool, exact: bool = False) -> None:
+        loc: Located | None = None
+        if into is not None:
+            loc = await self._click_target(step, into)
+            desc = loc.description
+        else:  # where the focus is: the caret stays where earlier steps left it
+            focused = await self.driver.focused()
+            if focused is None:
+                raise StepError(_sid(self), step.kind, "'focused: true' but no element has the focus",
+                                fix="click into the field first (or press Tab), or give 'into: <target>'")
+            desc = focused
         if clear:
-            await self._chord("Control+A", target=loc.description, loc=loc)
-            await self._chord("Backspace", target=loc.description, loc=loc)
+            await self._chord("Control+A", target=desc, loc=loc)
+            await self._chord("Backspace", target=desc, loc=loc)
         actions = keyboard.plan_typing(self.rng, self.motor.keyboard, render(text, self.ctx), self.clock,
                                        think_first=think_first, allow_uncorrected=not exact)
-        await self._keys(actions, target=loc.description, loc=loc)
+        await self._keys(actions, target=desc, loc=loc)
 
     async def _do_type(self, step: S.Type) -> None:
         await self._type_into(step, step.into, step.text, clear=step.clear, think_first=step.think_first,
@@ -492,7 +610,9 @@ class _Session:
         self.log.add(down.t_up, "mouseup", x=end[0], y=end[1], button=down.button, buttons=0, target=dest_desc)
         await self.driver.mouse_down(down.x, down.y, down.button, 1)
         xs, ys = self._dispatch_subset(path) if len(path) else ([], [])
-        await self.driver.move(xs, ys)
+        # One at a time: native drag and drop (dragstart, dragover, drop) runs on the moves Chromium has
+        # handled; pipelined ones reach it coalesced and the row is lifted but never dropped.
+        await self.driver.move_awaited(xs, ys)
         await self.driver.mouse_up(end[0], end[1], down.button, 1)
         self.cursor = end
         self.clock = max(self.clock, down.t_up)
@@ -511,13 +631,23 @@ class _Session:
         try:
             if step.text is not None:
                 await self.driver.wait_text(render(step.text, self.ctx), t)
+            elif step.target is not None and step.state != "visible":
+                await self.driver.wait_state(step.target, step.state, t)
             elif step.target is not None:
                 await self.driver.wait_target(step.target, t)
+            elif step.idle_ms is not None:
+                await self.driver.wait_idle(step.idle_ms, t)
             else:
                 await self.driver.wait_url(render(step.url or "", self.ctx), t)
         except PlaywrightTimeout as exc:
+            if step.idle_ms is not None:
+                raise StepError(self.step_id, "wait_for", f"the app did not go idle for {step.idle_ms:.0f} ms "
+                                f"within {t:.0f} ms: {_first_line(exc)}",
+                                fix="raise timeout_ms, or wait for an element instead (a page that polls never idles)") from exc
             what = step.text or (step.target.describe() if step.target else step.url)
-            raise TargetNotFoundError(self.step_id, "wait_for", f"{what!r} did not appear within {t:.0f} ms",
+            became = {"visible": "appear", "attached": "appear in the page", "hidden": "go out of sight",
+                      "detached": "leave the page"}[step.state]
+            raise TargetNotFoundError(self.step_id, "wait_for", f"{what!r} did not {became} within {t:.0f} ms",
                                       fix="check the expected text/element/URL, or raise timeout_ms") from exc
         # Synthetic, not wall time: a person notices the change after a reaction time.
         self.clock += timing.think_ms(self.rng, 450.0, 0.35)
@@ -532,11 +662,15 @@ class _Session:
                 await self.driver.wait_text(render(step.text, self.ctx), t)
             elif step.visible is not None:
                 await self.driver.wait_target(step.visible, t)
+            elif step.field is not None:
+                await self.driver.wait_value(step.field, render(step.value or "", self.ctx), t)
             else:
                 await self.driver.wait_url(render(step.url or "", self.ctx), t)
         except PlaywrightTimeout as exc:
             what = (f"text {step.text!r} visible" if step.text is not None else
-                    f"{step.visible.describe()} visible" if step.visible else f"URL matches {step.url!r}")
+                    f"{step.visible.describe()} visible" if step.visible else
+                    f"{step.field.describe()} to hold {render(step.value or '', self.ctx)!r} ({_first_line(exc)})"
+                    if step.field else f"URL matches {step.url!r}")
             raise AssertionFailedError(self.step_id, "assert", f"expected {what}; page is at "
                                        f"{await self.driver.current_url()}",
                                        fix="check the scenario's earlier steps reached this state") from exc
@@ -546,6 +680,15 @@ class _Session:
 
     async def _do_capture(self, step: S.Capture) -> None:
         self.ctx.captured[step.name] = await self.driver.read(step.target, step.attribute, self._timeout(step))
+
+
+def _hook_seed(seed: int, name: str) -> int:
+    """The seed of a setup/teardown/log-in scratch session: fixed by the session's seed and the hook's name.
+
+    >>> _hook_seed(7, "setup") == _hook_seed(7, "setup") != _hook_seed(7, "teardown")
+    True
+    """
+    return int(np.random.SeedSequence([seed, sum(name.encode()) * 7919 + len(name)]).generate_state(1)[0])
 
 
 def _sid(s: _Session) -> str:

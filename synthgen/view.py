@@ -41,6 +41,7 @@ _CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;background:#f6f7f9}
 h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px}
 .meta{color:#555;margin-bottom:16px} .meta b{color:#1d2330}
+.failure{background:#fdecee;border:1px solid #e0245e;border-radius:4px;padding:8px 12px;margin-bottom:16px;white-space:pre-wrap}
 .frames{display:flex;flex-direction:column;gap:18px}
 .frame{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:10px;max-width:980px}
 .frame .cap{font-size:12px;color:#555;margin-bottom:6px}
@@ -230,6 +231,7 @@ def render_view(s: StoredSession, root: Path) -> str:
              f"<b>{esc(str(row.get('persona_id')))}</b> · status <b>{esc(str(row.get('status')))}</b> · "
              f"{duration / 1000:.1f} s synthetic · {s.events.num_rows} events · {len(shots)} frames · "
              f"viewport {w}×{h}</div>",
+             _failure(row),
              "<div class='legend'>mouse speed: slow <span style='background:linear-gradient(90deg,#440154,"
              "#21918c,#fde725)'></span> fast · <span style='width:12px;height:12px;border:3px solid #e0245e;"
              "border-radius:50%;display:inline-block;background:none'></span> press</div>",
@@ -267,6 +269,18 @@ def render_view(s: StoredSession, root: Path) -> str:
         parts.append("<p>no pointing moves in this session</p>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def _failure(row: dict[str, Any]) -> str:
+    """A failed session's error and failed step, at the top of its view ('' for a session that passed).
+
+    >>> _failure({"status": "failed", "failed_step": "3", "error": "step 3 'click': role=dialog[name=A] <gone>"})
+    "<div class='failure'><b>failed at step 3</b>: step 3 &#x27;click&#x27;: role=dialog[name=A] &lt;gone&gt;</div>"
+    """
+    if row.get("status") != "failed":
+        return ""
+    return (f"<div class='failure'><b>failed at step {html.escape(str(row.get('failed_step') or '?'))}</b>: "
+            f"{html.escape(str(row.get('error') or 'no error recorded'))}</div>")
 
 
 def default_view_path(dataset: Path) -> Path:

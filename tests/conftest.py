@@ -65,3 +65,34 @@ def run_fake() -> Callable[..., SessionResult]:
         return asyncio.run(run_session(spec, drv, SessionOptions(**options)))
 
     return run
+
+
+class BrowserEnv:
+    """One Chromium for a test module, driven from its own event loop (``run`` a coroutine in it)."""
+
+    def __init__(self, loop: Any, browser: Any) -> None:
+        self.loop, self.browser = loop, browser
+
+    def run(self, coro: Any) -> Any:
+        return self.loop.run_until_complete(coro)
+
+
+@pytest.fixture(scope="module")
+def env(app_server: Any, chromium_path: str) -> Iterator[BrowserEnv]:
+    """A Chromium that reaches the bundled apps at their stable host, for the module's tests."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    from synthgen.browser.launch import bundled_host_rule, launch_chromium
+
+    loop = asyncio.new_event_loop()
+    pw = loop.run_until_complete(async_playwright().start())
+    browser = loop.run_until_complete(
+        launch_chromium(pw, chromium_path, extra_args=(bundled_host_rule(app_server.port),)))
+    try:
+        yield BrowserEnv(loop, browser)
+    finally:
+        loop.run_until_complete(browser.close())
+        loop.run_until_complete(pw.stop())
+        loop.close()

@@ -32,6 +32,9 @@ class FakeDriver:
     checked: dict[str, bool] = field(default_factory=dict)
     scroll_y: float = 0.0
     covered: dict[str, int] = field(default_factory=dict)  # target -> hit tests it fails (something on top)
+    values: dict[str, str] = field(default_factory=dict)  # target -> what the field holds (assert value)
+    focus: str | None = None  # the focused element (type focused)
+    popup_url: str | None = None  # the page a popup click opens
 
     async def goto(self, url: str, timeout_ms: float) -> None:
         self.calls.append(("goto", url))
@@ -111,3 +114,42 @@ class FakeDriver:
 
     async def user_agent(self) -> str:
         return "FakeDriver/1.0"
+
+    async def move_awaited(self, xs: list[float], ys: list[float]) -> None:
+        self.calls.append(("move_awaited", len(xs), xs[-1] if xs else None, ys[-1] if ys else None))
+
+    async def focused(self) -> str | None:
+        return self.focus
+
+    async def wait_state(self, target: Target, state: str, timeout_ms: float) -> None:
+        present = target.describe() in self.boxes
+        if present != (state in ("visible", "attached")):
+            raise PlaywrightTimeout(f"{target.describe()} is not {state}")
+
+    async def wait_idle(self, quiet_ms: float, timeout_ms: float) -> None:
+        self.calls.append(("idle", quiet_ms))
+
+    async def wait_value(self, target: Target, value: str, timeout_ms: float) -> str:
+        held = self.values.get(target.describe(), "")
+        if held != value:
+            raise PlaywrightTimeout(f"holds {held!r}")
+        return held
+
+    def arm_popup(self) -> None:
+        self.calls.append(("arm_popup",))
+
+    async def follow_popup(self, timeout_ms: float) -> str:
+        if self.popup_url is None:
+            raise PlaywrightTimeout(f"no pop-up or new tab opened within {timeout_ms:.0f} ms")
+        self.calls.append(("popup", self.popup_url))
+        self.url = self.popup_url
+        return self.url
+
+    async def popup_gone(self) -> bool:
+        return False
+
+    async def storage_state(self) -> dict:
+        return {"cookies": [{"name": "sid", "value": self.url}], "origins": []}
+
+    async def restore_state(self, state: dict) -> None:
+        self.calls.append(("restore", len(state.get("cookies", []))))

@@ -16,20 +16,22 @@ __all__ = ["locator_for", "Target"]
 
 
 def locator_for(page: Page, t: Target) -> Locator:
-    """All elements the target matches (before the choice rule)."""
+    """All elements the target matches (before the choice rule); with ``within``, only inside the element
+    that target chooses."""
     exact = t.exact
+    root: Page | Locator = page if t.within is None else chosen(page, t.within)
     if t.role is not None:
-        return page.get_by_role(t.role, name=t.name, exact=exact) if t.name is not None else page.get_by_role(t.role)  # type: ignore[arg-type]
+        return root.get_by_role(t.role, name=t.name, exact=exact) if t.name is not None else root.get_by_role(t.role)  # type: ignore[arg-type]
     if t.label is not None:
-        return page.get_by_label(t.label, exact=exact)
+        return root.get_by_label(t.label, exact=exact)
     if t.placeholder is not None:
-        return page.get_by_placeholder(t.placeholder, exact=exact)
+        return root.get_by_placeholder(t.placeholder, exact=exact)
     if t.text is not None:
-        return page.get_by_text(t.text, exact=exact)
+        return root.get_by_text(t.text, exact=exact)
     if t.testid is not None:
-        return page.get_by_test_id(t.testid)
+        return root.get_by_test_id(t.testid)
     assert t.css is not None
-    return page.locator(t.css)
+    return root.locator(t.css)
 
 
 def chosen(page: Page, t: Target) -> Locator:

@@ -16,6 +16,7 @@ from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from synthgen.browser.driver import Located
+from synthgen.browser.extras import PageExtras
 from synthgen.browser.netguard import UNREACHABLE_HEADER
 from synthgen.browser.locate import chosen
 from synthgen.motor.types import Box
@@ -143,8 +144,8 @@ addEventListener('pageshow', () => { window.__synthgenLeaving = false; });
 _TAKE_LEAVING = "(() => { const l = window.__synthgenLeaving === true; window.__synthgenLeaving = false; return l; })()"
 
 
-class PlaywrightDriver:
-    """A :class:`synthgen.browser.driver.Driver` over one Playwright page."""
+class PlaywrightDriver(PageExtras):
+    """A :class:`synthgen.browser.driver.Driver` over one Playwright page (widget operations: ``PageExtras``)."""
 
     def __init__(self, page: Page, viewport: tuple[int, int]) -> None:
         self.page = page
@@ -158,6 +159,14 @@ class PlaywrightDriver:
         # ours for the page to handle, so its settle skips the round trip unless a navigation is under way.
         self._poked = False
         self.landed_url: str | None = None  # the URL the last goto loaded, after HTTP redirects
+        page.on("request", self._on_request)
+        page.on("requestfinished", self._on_request_done)
+        page.on("requestfailed", self._on_request_done)
+        page.on("framenavigated", self._on_navigated)
+        self._extras_init(page)
+
+    def _listen(self, page) -> None:  # type: ignore[no-untyped-def]
+        # A pop-up the session follows gets the same navigation bookkeeping as the first page.
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_request_done)
         page.on("requestfailed", self._on_request_done)

@@ -194,14 +194,17 @@ class PageWatch:
     """What happened to one session's page besides the planned input.
 
     Dialogs are answered as a person would: OK, leaving a prompt's default text, and "Leave" on a
-    beforeunload guard; an unanswered dialog would freeze the page. Popups and new tabs are closed:
-    the session is scripted against its own page, and a stray page only costs memory.
+    beforeunload guard; an unanswered dialog would freeze the page. Popups and new tabs are closed
+    (the session is scripted against its own page, and a stray page only costs memory), unless ``keep``
+    claims them (the driver, for a ``popup: true`` click); a failed session's error names the ones closed.
     """
 
     crashed: bool = False
     page_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     popups_closed: int = 0
+    popup_urls: list[str] = field(default_factory=list)  # of the popups closed
+    keep: Any = None  # page -> bool: a popup the session follows
 
     def attach(self, context: Any, page: Any) -> None:
         """Install the handlers on a Playwright context and its main page."""
@@ -210,11 +213,18 @@ class PageWatch:
         page.on("dialog", lambda d: asyncio.ensure_future(self._answer(d)))
 
         def on_page(p: Any) -> None:
-            if p is not page:
+            if p is not page and not (self.keep is not None and self.keep(p)):
                 self.popups_closed += 1
-                asyncio.ensure_future(_quietly(p.close()))
+                asyncio.ensure_future(self._close_popup(p))
 
         context.on("page", on_page)
+
+    async def _close_popup(self, p: Any) -> None:
+        # Its URL first (a window.open() page starts at about:blank), so the error can name it.
+        await _quietly(p.wait_for_load_state("commit", timeout=2_000))
+        if len(self.popup_urls) < _MAX_PAGE_ERRORS:
+            self.popup_urls.append(p.url or "about:blank")
+        await _quietly(p.close())
 
     def _on_error(self, exc: Any) -> None:
         if len(self.page_errors) < _MAX_PAGE_ERRORS:
@@ -229,10 +239,19 @@ class PageWatch:
             await _quietly(dialog.accept())
 
     def error_note(self) -> str:
-        """A clause for a failed session's error: the page's own script errors, if any."""
-        if not self.page_errors:
-            return ""
-        return " (the page threw: " + "; ".join(self.page_errors) + ")"
+        """A clause for a failed session's error: the page's own script errors and the pop-ups closed, if any.
+
+        >>> PageWatch(popups_closed=1, popup_urls=["http://127.0.0.1:8000/new"]).error_note()
+        ' (a pop-up or new tab was closed: http://127.0.0.1:8000/new; add popup: true to the click that opens it to follow it)'
+        """
+        note = ""
+        if self.page_errors:
+            note += " (the page threw: " + "; ".join(self.page_errors) + ")"
+        if self.popups_closed:
+            note += (f" ({'a pop-up or new tab was' if self.popups_closed == 1 else f'{self.popups_closed} pop-ups or tabs were'}"
+                     f" closed: {', '.join(self.popup_urls) or 'about:blank'}; add popup: true to the click that "
+                     "opens it to follow it)")
+        return note
 
 
 async def _quietly(aw: Any) -> None:

@@ -40,9 +40,13 @@ def plan_sessions(scenarios: list[Scenario], sessions_per_scenario: int, job_see
             raise ConfigError("personas", len(personas),
                               f"no persona in the pool passes scenario {sc.name!r}'s filter {sc.personas}; "
                               "widen the filter or raise --personas")
+        seen: set[str] = set()  # personas with an earlier session of this scenario (fixed by index order)
         for i in range(sessions_per_scenario):
             seed = session_seed(job_seed, sc.name, i)
             pick = int(np.random.default_rng([seed, 1]).integers(len(eligible)))
+            persona = eligible[pick]
             specs.append(SessionSpec(index=i, session_id=session_id(job_seed, sc.name, i), seed=seed, scenario=sc,
-                                     persona=eligible[pick], base_url=base_urls[sc.name]))
+                                     persona=persona, base_url=base_urls[sc.name],
+                                     first_of_persona=persona.persona_id not in seen))
+            seen.add(persona.persona_id)
     return specs

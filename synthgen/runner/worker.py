@@ -215,6 +215,7 @@ async def _attempt(browsers: _Browsers, spec: SessionSpec, cfg: WorkerConfig) ->
     watch = PageWatch()
     watch.attach(ctx, page)
     driver = WatchdogDriver(PlaywrightDriver(page, vp), cfg.hang_timeout_s)
+    watch.keep = driver.claims_popup  # a popup a `popup: true` click expects is followed, not closed
     # Screen captures use the page directly; bound them too, and let them fail at once on a hung page.
     observer = WatchdogDriver(PageObserver(page, timeout_s=cfg.hang_timeout_s), cfg.hang_timeout_s, sibling=driver)
     try:

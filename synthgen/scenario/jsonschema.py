@@ -65,6 +65,7 @@ _TARGET_PROPS: dict[str, Any] = {
     "name": {"type": ["string", "number"], "description": "accessible name (with role)"},
     "exact": {"type": "boolean"},
     "nth": {"type": "integer", "description": "0-based; negative counts from the end"},
+    "within": {**_ref("target"), "description": "only elements inside this one"},
 }
 
 
@@ -75,12 +76,16 @@ def _step_values() -> dict[str, Any]:
         "goto": {"anyOf": [{"type": "string"}, _obj({"url": {"type": "string"}}, ("url",))]},
         "click": {"anyOf": [{"type": "string"}, _inline_target_obj({
             "button": {"enum": ["left", "right", "middle"]},
-            "clicks": {"type": "integer", "minimum": 1, "maximum": 3}})]},
-        "hover": {"anyOf": [{"type": "string"}, _inline_target_obj({})]},
+            "clicks": {"type": "integer", "minimum": 1, "maximum": 3},
+            "popup": {"type": "boolean", "description": "the click opens a pop-up or tab; follow it"},
+            "avoid": {**target, "description": "an area the pointer goes around (a hover menu bar)"}})]},
+        "hover": {"anyOf": [{"type": "string"}, _inline_target_obj({"avoid": target})]},
         "check": {"anyOf": [{"type": "string"}, _inline_target_obj({})]},
         "uncheck": {"anyOf": [{"type": "string"}, _inline_target_obj({})]},
-        "type": _obj({"into": target, "text": _TEXT, "clear": {"type": "boolean"},
-                      "think_first": {"type": "boolean"}, "exact": {"type": "boolean"}}, ("into", "text")),
+        "type": _obj({"into": target, "focused": {"type": "boolean", "description": "type where the focus is"},
+                      "text": _TEXT, "clear": {"type": "boolean"},
+                      "think_first": {"type": "boolean"}, "exact": {"type": "boolean"}}, ("text",),
+                     oneOf=[{"required": ["into"]}, {"required": ["focused"]}]),
         "fill": _obj({"fields": {"anyOf": [
             {"type": "array", "minItems": 1, "items": {
                 "type": "object", "properties": {"into": target, "value": _TEXT},
@@ -102,13 +107,18 @@ def _step_values() -> dict[str, Any]:
             "target": target, "name": _TEXT,
             "size_kb": {"type": "number", "exclusiveMinimum": 0, "maximum": 10240},
             "content": {"enum": ["text", "csv", "png"]}}, ("target",))]},
-        "wait_for": {"anyOf": [{"type": "string"}, _obj({"text": _TEXT, "target": target, "url": {"type": "string"}},
-                                                        (), **_one_of_keys("text", "target", "url"))]},
+        "wait_for": {"anyOf": [{"type": "string"}, _obj({
+            "text": _TEXT, "target": target, "url": {"type": "string"},
+            "idle_ms": {"type": "number", "exclusiveMinimum": 0, "maximum": 60000,
+                        "description": "no request of the page pending for this long"},
+            "state": {"enum": ["visible", "attached", "hidden", "detached"]}},
+            (), **_one_of_keys("text", "target", "url", "idle_ms"))]},
         "think": {"anyOf": [{"type": "null"}, {"type": "number", "minimum": 0, "maximum": 600000},
                             _obj({"median_ms": {"type": "number", "minimum": 0, "maximum": 600000},
                                   "sigma": {"type": "number", "minimum": 0, "maximum": 3}})]},
-        "assert": {"anyOf": [{"type": "string"}, _obj({"text": _TEXT, "visible": target, "url": {"type": "string"}},
-                                                      (), **_one_of_keys("text", "visible", "url"))]},
+        "assert": {"anyOf": [{"type": "string"}, _obj({"text": _TEXT, "visible": target, "url": {"type": "string"},
+                                                       "field": target, "value": _TEXT},
+                                                      (), **_one_of_keys("text", "visible", "url", "field"))]},
         "screenshot": {"anyOf": [{"type": "null"}, {"type": "string"}, _obj({"name": {"type": "string"}})]},
         "capture": _obj({"name": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"}, "target": target,
                          "attribute": {"type": "string"}}, ("name", "target")),
@@ -185,6 +195,12 @@ def _schema() -> dict[str, Any]:
                   "additionalProperties": _ref("steps")},
         "task": {"type": "string"},
         "steps": _ref("steps"),
+        "setup": {**_ref("steps"), "description": "run unrecorded before each session (reset the app)"},
+        "teardown": {**_ref("steps"), "description": "run unrecorded after each session, also a failed one"},
+        "login": {"anyOf": [_ref("steps"), {
+            "type": "object", "additionalProperties": False, "required": ["steps"],
+            "properties": {"steps": _ref("steps"), "record": {"enum": ["first", "every", "never"]}}}],
+            "description": "log in once per persona and reuse the browser state"},
     }
     assert set(props) == set(TOP_LEVEL_KEYS)
     return {

@@ -81,7 +81,7 @@ _MAX_FLOW_DEPTH = 100
 
 TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "app", "base_url", "description", "task", "tags", "viewport",
                                    "personas", "think", "allowed_origins", "variables", "data",
-                                   "flows", "steps")
+                                   "flows", "steps", "setup", "teardown", "login")
 _FLOW_FILE_KEYS = ("description", "flows", "steps")
 
 # a re-defined &anchor is valid YAML (the later one wins); ruamel's warning would only clutter the
@@ -106,7 +106,7 @@ _SCALAR_KEY = {"goto": "url", "click": "target", "hover": "target", "check": "ta
 # kinds that accept target keys (role, label, ...) directly in their mapping
 _INLINE_TARGET = ("click", "hover", "check", "uncheck", "select")
 # fields that hold a target
-_TARGET_FIELDS = {"target", "into", "source", "visible"}
+_TARGET_FIELDS = {"target", "into", "source", "visible", "field", "avoid"}
 # kinds valid with no value at all ("- screenshot")
 _NO_VALUE_KINDS = ("screenshot", "think")
 _NEVER_TEMPLATE = {"kind", "id", "flow", "line"}
@@ -479,6 +479,9 @@ class _Loader:
             if not any(k in value for k in LOCATOR_KINDS):
                 raise self.fail(f"{field_name} needs one of {', '.join(LOCATOR_KINDS)}", src, line, where,
                                 fix="e.g. {role: button, name: Send} or \"label=Email\"")
+            if value.get("within") is not None:
+                return {**value, "within": self.target(self.plain(value["within"], src, line), src, line, where,
+                                                      field_name="within")}
         return value  # pydantic reports other shapes
 
     def fill_fields(self, node: Any, src: _Src, line: Optional[int], where: str) -> Any:
@@ -1083,6 +1086,10 @@ def _load(text: str, raw: bytes, display: str, base: Path, source: Optional[Path
         kl = _kline(data, k, 1)
         if k == "steps":
             fields["steps"] = loader.step_list(v, src, kl, "", 0, "'steps'")
+        elif k in ("setup", "teardown"):
+            fields[k] = loader.step_list(v, src, kl, f"{k}.", 0, f"'{k}'")
+        elif k == "login":
+            fields[k] = _load_login(loader, v, src, kl)
         elif k == "flows":
             loader.convert_flows(v or {}, src)
             fields["flows"] = loader.flows
@@ -1139,6 +1146,25 @@ def _load(text: str, raw: bytes, display: str, base: Path, source: Optional[Path
     _check_variable_cycles(loader, scenario.variables, var_lines, src)
     loader.check_refs(scenario.variables, var_lines, scenario.data, _kline(data, "data", 1), src)
     return scenario
+
+
+def _load_login(loader: _Loader, node: Any, src: _Src, line: Optional[int]) -> dict[str, Any]:
+    """``login:`` as a list of steps, or ``{steps: [...], record: first|every|never}``."""
+    if isinstance(node, list):
+        return {"steps": loader.step_list(node, src, line, "login.", 0, "'login'")}
+    if not isinstance(node, dict) or "steps" not in node:
+        raise loader.fail("'login' takes its steps, or {steps: [...], record: first|every|never}", src, line,
+                          fix="e.g. login: {steps: [- goto: /login, - type: ...], record: first}")
+    out: dict[str, Any] = {}
+    for k, v in node.items():
+        if str(k) == "steps":
+            out["steps"] = loader.step_list(v, src, _kline(node, k, line), "login.", 0, "'login.steps'")
+        elif str(k) == "record":
+            out["record"] = loader.plain(v, src, _kline(node, k, line))
+        else:
+            raise loader.fail(f"unknown key '{k}' in login", src, _kline(node, k, line),
+                              fix=_did_you_mean(k, ("steps", "record")) or "login takes: steps, record")
+    return out
 
 
 def _check_variable_cycles(loader: _Loader, variables: dict[str, str], lines: dict[str, Optional[int]],

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from synthgen.scenario.steps import Choice, Include, Optional_, Repeat, Step, ThinkDist
 
 __all__ = [
-    "Viewport", "PersonaFilter", "DataFeeder", "Scenario", "walk_steps", "flow_label",
+    "Viewport", "PersonaFilter", "DataFeeder", "Login", "Scenario", "walk_steps", "flow_label",
     "NAME_PATTERN", "RESERVED_VARIABLE_NAMES",
 ]
 
@@ -136,6 +136,23 @@ def _scalar_text(v: Any) -> Any:
     return v
 
 
+class Login(_Model):
+    """Log in once, reuse the browser state: ``steps`` log in; the cookies and local storage they leave are
+    kept (per persona, in each worker) and handed to the persona's later sessions, which start logged in.
+
+    ``record`` says which sessions' events hold the log-in: ``first`` (default: each persona's first session
+    of the scenario, so the log-in events are generated once per persona), ``every`` (every session logs in
+    for real, nothing is reused) or ``never`` (the log-in is run unrecorded, before the session's steps).
+
+    >>> from synthgen.scenario.steps import Goto
+    >>> Login(steps=[Goto(url="/login")]).record
+    'first'
+    """
+
+    steps: list[Step] = Field(min_length=1)
+    record: Literal["first", "every", "never"] = "first"
+
+
 class Scenario(_Model):
     """A validated scenario. Build it with :func:`synthgen.scenario.load_scenario`.
 
@@ -160,6 +177,11 @@ class Scenario(_Model):
     data: Optional[DataFeeder] = None
     flows: dict[str, list[Step]] = Field(default_factory=dict)
     steps: list[Step] = Field(min_length=1)
+    # Per-session hooks, run unrecorded in the session's page: setup before everything (reset the app's
+    # state), teardown after the steps, also after a failure (best effort then).
+    setup: list[Step] = Field(default_factory=list)
+    teardown: list[Step] = Field(default_factory=list)
+    login: Optional[Login] = None
     source: Optional[Path] = None
     source_text_sha256: Optional[str] = None
 

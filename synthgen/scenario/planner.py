@@ -32,7 +32,7 @@ import numpy as np
 from synthgen.scenario import steps as S
 from synthgen.scenario.model import Scenario, flow_label
 
-__all__ = ["iter_actions", "plan_actions", "data_row", "persona_accepts", "draw_index"]
+__all__ = ["iter_actions", "iter_steps", "plan_actions", "data_row", "persona_accepts", "draw_index"]
 
 
 def draw_index(weights: list[float], rng: np.random.Generator) -> int:
@@ -87,6 +87,18 @@ def iter_actions(scenario: Scenario, rng: np.random.Generator) -> Iterator[tuple
     stop early on a failure.
     """
     return _expand(scenario, scenario.steps, "", rng)
+
+
+def iter_steps(scenario: Scenario, steps: list[Any], prefix: str,
+               rng: np.random.Generator) -> Iterator[tuple[str, S.ActionStep]]:
+    """:func:`iter_actions` over another step list of the scenario (``setup``, ``login``...), ids prefixed.
+
+    >>> from synthgen.scenario.loader import load_scenario_text
+    >>> s = load_scenario_text("name: t\\napp: a\\nsetup: [goto: /reset]\\nsteps: [goto: /]")
+    >>> [sid for sid, _ in iter_steps(s, s.setup, "setup.", np.random.default_rng(0))]
+    ['setup.1']
+    """
+    return _expand(scenario, steps, prefix, rng)
 
 
 def plan_actions(scenario: Scenario, rng: np.random.Generator, limit: int = 100_000) -> list[tuple[str, S.ActionStep]]:

@@ -48,6 +48,8 @@ class Target(_Model):
     css: Optional[str] = None
     exact: bool = False
     nth: Optional[int] = None
+    # Only elements inside this one count (e.g. the Save button of the dialog, not the page's).
+    within: Optional["Target"] = None
 
     @model_validator(mode="after")
     def _one_locator(self) -> "Target":
@@ -61,7 +63,11 @@ class Target(_Model):
         return self
 
     def describe(self) -> str:
-        """A short stable text for errors and the events ``target`` column."""
+        """A short stable text for errors and the events ``target`` column.
+
+        >>> Target(text="Save", within=Target(role="dialog", name="Rename file")).describe()
+        'text=Save within role=dialog[name=Rename file]'
+        """
         for k in ("role", "label", "placeholder", "text", "testid", "css"):
             v = getattr(self, k)
             if v is not None:
@@ -70,6 +76,8 @@ class Target(_Model):
                     s += f"[name={self.name}]"
                 if self.nth is not None:
                     s += f"[nth={self.nth}]"
+                if self.within is not None:
+                    s += f" within {self.within.describe()}"
                 return s
         return "?"
 
@@ -99,26 +107,55 @@ class Goto(StepBase):
 
 
 class Click(StepBase):
+    """Click a target. ``popup: true``: the click opens a pop-up window or tab, and the next steps run in it
+    (until it closes, when they go back to the page that opened it); without it such pages are closed.
+    ``avoid``: an area the pointer goes around on its way (a menu bar whose menus open on hover).
+
+    >>> Click(target=Target(text="+"), popup=True).popup
+    True
+    """
+
     kind: Literal["click"] = "click"
     target: Target
     button: Literal["left", "right", "middle"] = "left"
     clicks: int = Field(1, ge=1, le=3)
+    popup: bool = False
+    avoid: Optional[Target] = None
 
 
 class Hover(StepBase):
+    """Rest the pointer on a target; ``avoid`` as for :class:`Click`. The pointer ends on the target itself:
+    if something else is on top when it arrives (another menu the path opened), it moves out and aims again."""
+
     kind: Literal["hover"] = "hover"
     target: Target
+    avoid: Optional[Target] = None
 
 
 class Type(StepBase):
+    """Type text: into a target (clicked first), or ``focused: true`` where the focus already is (a rich-text
+    editor's caret stays where the earlier steps left it).
+
+    >>> Type(text="hi", focused=True).into is None
+    True
+    """
+
     kind: Literal["type"] = "type"
-    into: Target
+    into: Optional[Target] = None
+    focused: bool = False
     text: str
     clear: bool = False  # select all and delete what the field holds first
     think_first: bool = False  # a longer pause before a field that needs thought
     # Every typo gets corrected (a field the app would reject with a wrong value, e.g. an e-mail);
     # otherwise the persona may, rarely, leave one in, as people do.
     exact: bool = False
+
+    @model_validator(mode="after")
+    def _where(self) -> "Type":
+        if (self.into is None) == self.focused:
+            return self
+        raise ValueError("type needs exactly one of 'into' (a target, clicked first) or 'focused: true' "
+                         "(type where the focus is)")
 
 
 class FillField(_Model):
@@ -193,15 +230,26 @@ class Upload(StepBase):
 
 
 class WaitFor(StepBase):
+    """Wait for text, an element (``state``: visible, attached to the page though unseen, hidden, or
+    detached: gone), a URL, or ``idle_ms``: the app idle, no request of the page pending for that long.
+
+    >>> WaitFor(target=Target(css="#spinner"), state="hidden").state
+    'hidden'
+    """
+
     kind: Literal["wait_for"] = "wait_for"
     text: Optional[str] = None
     target: Optional[Target] = None
     url: Optional[str] = None  # a regular expression the page URL must match
+    idle_ms: Optional[float] = Field(None, gt=0, le=60_000)
+    state: Literal["visible", "attached", "hidden", "detached"] = "visible"
 
     @model_validator(mode="after")
     def _one(self) -> "WaitFor":
-        if sum(v is not None for v in (self.text, self.target, self.url)) != 1:
-            raise ValueError("wait_for needs exactly one of 'text', 'target', 'url'")
+        if sum(v is not None for v in (self.text, self.target, self.url, self.idle_ms)) != 1:
+            raise ValueError("wait_for needs exactly one of 'text', 'target', 'url', 'idle_ms'")
+        if self.state != "visible" and self.target is None:
+            raise ValueError("'state' goes with 'target' (e.g. {target: \"css=.spinner\", state: hidden})")
         return self
 
 
@@ -211,15 +259,25 @@ class Think(StepBase):
 
 
 class Assert(StepBase):
+    """Check the page: text visible, an element visible, the URL, or a form ``field``'s ``value``.
+
+    >>> Assert(field=Target(label="Title"), value="Draft").value
+    'Draft'
+    """
+
     kind: Literal["assert"] = "assert"
     text: Optional[str] = None  # visible somewhere on the page
     visible: Optional[Target] = None
     url: Optional[str] = None  # regular expression
+    field: Optional[Target] = None  # an input, textarea, select or contenteditable element
+    value: Optional[str] = None  # what the field holds (exactly)
 
     @model_validator(mode="after")
     def _one(self) -> "Assert":
-        if sum(v is not None for v in (self.text, self.visible, self.url)) != 1:
-            raise ValueError("assert needs exactly one of 'text', 'visible', 'url'")
+        if sum(v is not None for v in (self.text, self.visible, self.url, self.field)) != 1:
+            raise ValueError("assert needs exactly one of 'text', 'visible', 'url', 'field'")
+        if (self.field is None) != (self.value is None):
+            raise ValueError("'field' and 'value' go together (e.g. {field: \"label=Title\", value: Draft})")
         return self
 
 
@@ -283,7 +341,7 @@ ActionStep = Union[Goto, Click, Hover, Type, Fill, Press, Select, Check, Uncheck
 ControlStep = Union[Repeat, Choice, Optional_, Include]
 Step = Annotated[Union[ActionStep, ControlStep], Field(discriminator="kind")]
 
-for _m in (Repeat, Branch, Optional_):
+for _m in (Target, Repeat, Branch, Optional_):
     _m.model_rebuild()
 
 ACTION_KINDS: tuple[str, ...] = ("goto", "click", "hover", "type", "fill", "press", "select", "check",

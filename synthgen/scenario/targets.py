@@ -27,7 +27,7 @@ __all__ = ["LOCATOR_KINDS", "TARGET_KEYS", "parse_target"]
 #: the locator kinds of :class:`synthgen.scenario.steps.Target`
 LOCATOR_KINDS: tuple[str, ...] = ("role", "label", "placeholder", "text", "testid", "css")
 #: every key a target mapping may have
-TARGET_KEYS: tuple[str, ...] = LOCATOR_KINDS + ("name", "exact", "nth")
+TARGET_KEYS: tuple[str, ...] = LOCATOR_KINDS + ("name", "exact", "nth", "within")
 
 _PREFIX = re.compile(r"^([A-Za-z_-]{2,12})=(.*)$", re.S)
 _MOD = re.compile(r"\[(name|nth|exact)(?:=(\"[^\"]*\"|'[^']*'|[^\[\]]*))?\]\s*$")

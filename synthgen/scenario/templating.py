@@ -598,4 +598,7 @@ def render_target(target: Any, ctx: TemplateContext) -> Any:
     """
     updates = {k: render(v, ctx) for k, v in target.model_dump(exclude_none=True).items()
                if isinstance(v, str) and has_template(v)}
+    within = getattr(target, "within", None)
+    if within is not None and render_target(within, ctx) is not within:
+        updates["within"] = render_target(within, ctx)
     return target.model_copy(update=updates) if updates else target

@@ -16,7 +16,8 @@ import pytest
 
 from synthgen.apps import STATIC_DIR, AppServer, UnknownAppError, app_info, list_apps
 
-APPS = ["chaos", "crm", "kanban", "notes", "shop", "webmail"]
+APPS = ["chaos", "crm", "kanban", "notes", "shop", "webmail"]  # the demo apps (the shared nav lists them)
+TEST_BENCHES = ["widgets"]  # pages for the browser tests, outside the nav
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -35,7 +36,7 @@ def post(url: str, body: bytes, content_type: str) -> dict:
 
 
 def test_list_apps_and_metadata() -> None:
-    assert list_apps() == APPS
+    assert list_apps() == sorted(APPS + TEST_BENCHES)
     for name in APPS:
         info = app_info(name)
         assert info["name"] == name
@@ -119,7 +120,7 @@ def test_api_delay(apps_server: AppServer) -> None:
 def test_api_apps_lists_metadata(apps_server: AppServer) -> None:
     status, _, body = get(apps_server.base_url + "/api/apps")
     assert status == 200
-    assert [a["name"] for a in json.loads(body)] == APPS
+    assert [a["name"] for a in json.loads(body)] == sorted(APPS + TEST_BENCHES)
 
 
 def test_api_upload_multipart_and_raw(apps_server: AppServer) -> None:

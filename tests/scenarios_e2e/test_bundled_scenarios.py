@@ -10,15 +10,14 @@ New scenario files under the app folders are picked up automatically and need an
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
-from synthgen.browser.launch import BUNDLED_HOST, bundled_host_rule, launch_chromium
+from synthgen.browser.launch import BUNDLED_HOST
 from synthgen.browser.playwright_driver import PlaywrightDriver
 from synthgen.persona.model import Persona
 from synthgen.persona.population import sample_personas
@@ -254,28 +253,6 @@ CHECKS: dict[str, Callable[[State], None]] = {
 
 # ---- one browser for the module, one fresh context per scenario ------------------------------------
 
-class _Env:
-    def __init__(self, loop: asyncio.AbstractEventLoop, browser: Browser) -> None:
-        self.loop, self.browser = loop, browser
-
-    def run(self, coro: Any) -> Any:
-        return self.loop.run_until_complete(coro)
-
-
-@pytest.fixture(scope="module")
-def env(app_server: Any, chromium_path: str) -> Iterator[_Env]:
-    loop = asyncio.new_event_loop()
-    pw = loop.run_until_complete(async_playwright().start())
-    browser = loop.run_until_complete(
-        launch_chromium(pw, chromium_path, extra_args=(bundled_host_rule(app_server.port),)))
-    try:
-        yield _Env(loop, browser)
-    finally:
-        loop.run_until_complete(browser.close())
-        loop.run_until_complete(pw.stop())
-        loop.close()
-
-
 async def _run_one(browser: Browser, path: Path) -> tuple[Any, Any, State]:
     sc = load_scenario(path)
     spec = plan_sessions([sc], 1, JOB_SEED, PERSONAS, {sc.name: f"http://{BUNDLED_HOST}/{sc.app}/"})[0]
@@ -301,7 +278,7 @@ def test_enough_scenarios() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FILES])
-def test_scenario_reaches_its_state(env: _Env, path: Path) -> None:
+def test_scenario_reaches_its_state(env: Any, path: Path) -> None:
     sc, result, state = env.run(_run_one(env.browser, path))
     assert result.ok, f"{sc.name} failed: {result.row['error']}"
     assert state["ready"], state
