@@ -50,3 +50,12 @@ else
   exit 1
 fi
 .venv/bin/python -c "from synthgen.browser.discovery import find_chromium; print('chromium:', find_chromium())"
+
+# The real apps of the scenario packs (synthgen apps start NAME; pytest -m realapps), in their own venv. Skipped
+# when the pinned versions are already there, so a re-run costs a second; SYNTHGEN_NO_REAL_APPS=1 skips them.
+if [ -z "${SYNTHGEN_NO_REAL_APPS:-}" ]; then
+  [ -x .venv-apps/bin/python ] || "$PY" -m venv .venv-apps
+  if grep -v '^#' requirements-apps.txt | grep -qvxF -f <(.venv-apps/bin/python -m pip freeze 2>/dev/null); then
+    .venv-apps/bin/python -m pip install -q -r requirements-apps.txt
+  fi
+fi

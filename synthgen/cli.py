@@ -280,6 +280,20 @@ def apps_serve(port: int = typer.Option(8765, help="Port on 127.0.0.1 (0 = any f
     serve_forever(host, port)
 
 
+@apps_app.command("start")
+def apps_start(name: str = typer.Argument(..., help="datasette, mkdocs or streamlit."),
+               port: int = typer.Option(0, help="Port on 127.0.0.1 (0 = the app's own: the one its scenarios name)."),
+               ) -> None:
+    """Start a real open-source app (scripts/setup.sh installs them) with a fresh state; Ctrl+C stops it."""
+    from synthgen.apps.real import serve
+
+    try:
+        serve(name, port)
+    except SynthgenError as exc:
+        err.print(f"[red]error[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 @apps_app.command("list")
 def apps_list() -> None:
     """List the bundled apps."""
