@@ -101,13 +101,13 @@ def _sample_tree(proc: psutil.Process, cpu: dict[int, float], memory: bool = Tru
 
 
 def run_job(scenarios: list[Path], *, sessions: int, workers: int, concurrency: int, screenshots: str,
-            seed: int, env: dict[str, str] | None = None) -> Measure:
+            seed: int, env: dict[str, str] | None = None, extra: tuple[str, ...] = ()) -> Measure:
     """One ``synthgen generate`` job in a fresh process (``env``: extra variables), its process tree's
     RSS sampled meanwhile."""
     with tempfile.TemporaryDirectory(prefix="synthgen-bench-") as tmp:
         cmd = [sys.executable, "-m", "synthgen", "generate", "--sessions", str(sessions), "--seed", str(seed),
                "--out", str(Path(tmp) / "out"), "--workers", str(workers), "--concurrency", str(concurrency),
-               "--screenshots", screenshots, "--no-progress", "--no-resume"]
+               "--screenshots", screenshots, "--no-progress", "--no-resume", *extra]
         for s in scenarios:
             cmd += ["--scenario", str(s)]
         env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), **(env or {}))
@@ -172,6 +172,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--concurrency", type=int, default=2, help="sessions at once per browser")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quick", action="store_true", help="one run per configuration, 2 sessions per scenario")
+    ap.add_argument("--clock-cost", action="store_true", help="only measure the page clock: the mix at 1 worker on "
+                    "wall time, on the session's clock, and with timed mouse delivery, alternating")
     ap.add_argument("--netguard-cost", action="store_true", help="only measure the origin guard: the mix at 1 "
                     "worker with the guard on and off, alternating, CPU s per session of each")
     args = ap.parse_args(argv)
@@ -181,6 +183,9 @@ def main(argv: list[str] | None = None) -> None:
     scenarios = scenario_mix()
     if args.netguard_cost:
         netguard_cost(scenarios, args)
+        return
+    if args.clock_cost:
+        clock_cost(scenarios, args)
         return
     print(f"mix: {', '.join(str(s.relative_to(ROOT)) for s in scenarios)}; {args.sessions} sessions each, "
           f"concurrency {args.concurrency}, median of {args.repeat}; {os.cpu_count()} CPUs, "
@@ -198,6 +203,25 @@ def main(argv: list[str] | None = None) -> None:
               f" {m.cpu_s / max(m.sessions, 1):10.2f}"
               f"   (RTF runs: {', '.join(f'{r.realtime_factor:.1f}' for r in runs)})", flush=True)
     print(f"real-time factor {results[(n, 'off')].realtime_factor:.1f}")
+
+
+def clock_cost(scenarios: list[Path], args: argparse.Namespace) -> None:
+    """What the page clock costs or saves: the page on wall time (``--wall-clock``, as before), on the
+    session's clock (the default), and on it with every mouse sample delivered at its time
+    (``--mouse-delivery timed``); same mix, 1 worker, runs alternated so load drifts hit all alike."""
+    modes = {"wall time": ("--wall-clock",), "page clock": (), "page clock + timed moves":
+             ("--mouse-delivery", "timed")}
+    runs: dict[str, list[Measure]] = {k: [] for k in modes}
+    for _ in range(args.repeat):
+        for name, extra in modes.items():
+            runs[name].append(run_job(scenarios, sessions=args.sessions, workers=1, concurrency=args.concurrency,
+                                      screenshots="off", seed=args.seed, extra=extra))
+    print(f"{'mode':>26} {'sessions':>8} {'failed':>6} {'wall s':>7} {'RTF':>7} {'CPU s/sess':>10}   "
+          "(CPU s/sess of each run)")
+    for name, ms in runs.items():
+        m = _median(ms)
+        print(f"{name:>26} {m.sessions:8d} {m.failed:6d} {m.wall_s:7.1f} {m.realtime_factor:6.1f}x "
+              f"{m.cpu_s / max(m.sessions, 1):10.3f}   ({', '.join(f'{r.cpu_s / max(r.sessions, 1):.3f}' for r in ms)})")
 
 
 def netguard_cost(scenarios: list[Path], args: argparse.Namespace) -> None:

@@ -97,6 +97,13 @@ def generate(
                                       "job recorded as failed (same seeds: a success writes what a first-time "
                                       "success would)."),
     step_timeout_ms: float = typer.Option(10_000, "--step-timeout-ms", help="Default per-step timeout."),
+    page_clock: bool = typer.Option(True, "--page-clock/--wall-clock", help="The page's Date, timers and animation "
+                                    "frames on the persona's clock (default), or on wall time (an app that "
+                                    "must see real time pass, e.g. one that polls)."),
+    mouse_delivery: str = typer.Option("fast", "--mouse-delivery", help="fast: a few moves per path reach the page "
+                                       "(pipelined); timed: every planned move, at its time on the page's clock, "
+                                       "so an in-page collector records the table's moves (a frame of wall time "
+                                       "each)."),
     retries: int = typer.Option(1, "--retries", help="Extra attempts for a session whose browser or page crashed "
                                 "or hung (other failures are not retried)."),
     hang_timeout: float = typer.Option(30.0, "--hang-timeout", help="Seconds without an answer from the page "
@@ -143,7 +150,7 @@ def generate(
             retry_failed=retry_failed, allow_env_change=allow_env_change,
             options=SessionOptions(step_timeout_ms=step_timeout_ms, screenshots=screenshots,
                                    image_format=image_format, image_scale=image_scale, image_quality=image_quality,
-                                   capture_a11y=capture_a11y, a11y_format=a11y_format, capture_dom=capture_dom,
+                                   mouse_delivery=mouse_delivery, page_clock=page_clock, capture_a11y=capture_a11y, a11y_format=a11y_format, capture_dom=capture_dom,
                                    record_rrweb=record_rrweb or "rrweb" in parse_exports(export),
                                    max_actions=max_actions, max_synthetic_s=max_synthetic_s,
                                    max_wall_s=max_wall_s or None))

@@ -127,6 +127,13 @@ class SessionOptions:
     step_timeout_ms: float = 10_000.0
     goto_timeout_ms: float = 20_000.0
     dispatch_every: int = 3  # send every n-th planned mousemove (plus the last), see module docstring
+    # "fast": every dispatch_every-th sample, pipelined (the page sees a few moves per path, coalesced per
+    # frame); "timed": every sample at its planned time on the page's clock, a frame each (the page's own
+    # collector records the table's moves; ~16.7 ms of wall time per sample)
+    mouse_delivery: str = "fast"
+    # The page's Date, timers and animation frames on the session's clock (False: the page runs on wall
+    # time, as before; for an app that needs real time to pass, e.g. one that polls a server)
+    page_clock: bool = True
     screenshots: str = "off"  # off | step | action | every:<ms> (screenshot steps always capture); observe/cadence.py
     image_format: str = "jpeg"  # jpeg | png | webp
     image_quality: int = 70
@@ -204,6 +211,7 @@ class _Session:
         self.log = EventLog(spec.session_id)
         self.frames: list[Frame] = []
         self.clock = 0.0
+        self._idle_unsent: list[Any] = []  # idle drift recorded but not yet sent (timed delivery)
         w, h = spec.scenario.viewport.width, spec.scenario.viewport.height
         self.viewport = (w, h)
         self.cursor = (float(w) * float(self.rng.uniform(0.3, 0.7)), float(h) * float(self.rng.uniform(0.3, 0.7)))
@@ -228,9 +236,17 @@ class _Session:
         idx = list(range(self.opts.dispatch_every - 1, n - 1, self.opts.dispatch_every)) + [n - 1]
         return [float(path.x[i]) for i in idx], [float(path.y[i]) for i in idx]
 
+    def _caught_up(self) -> None:
+        """After a wait on the page: the page's clock may have run past the plan (a target appearing after a
+        timer, a page loading); the persona waited that long too."""
+        page_ms = getattr(self.driver, "page_ms", None)
+        if isinstance(page_ms, (int, float)) and not isinstance(page_ms, bool):
+            self.clock = max(self.clock, float(page_ms))
+
     async def _locate(self, step: S.StepBase, target: S.Target) -> Located:
         try:
             loc = await self.driver.locate(target, self._timeout(step))
+            self._caught_up()
             self.observe.located(loc)  # its box goes with the next captures
             return loc
         except PlaywrightTimeout as exc:
@@ -261,9 +277,14 @@ class _Session:
         self.approach = mouse.approach_of(path, self.cursor)
         self.log.moves(path, buttons=buttons, target=None)
         if len(path):
+            await self._sync(float(path.t_ms[0]))
             self.clock = max(self.clock, path.end_ms)
-            xs, ys = self._dispatch_subset(path)
-            await self.driver.move(xs, ys)
+            if self.opts.mouse_delivery == "timed":
+                await self.driver.move_timed([float(t) for t in path.t_ms], [float(v) for v in path.x],
+                                             [float(v) for v in path.y])
+            else:
+                xs, ys = self._dispatch_subset(path)
+                await self.driver.move(xs, ys)
         self.cursor = (float(end[0]), float(end[1]))
         return self.cursor
 
@@ -273,9 +294,11 @@ class _Session:
                                    viewport=self.viewport, approach=self.approach)
         for a in actions:
             self.log.press(a, target=target, ground=grounding(loc))
+            await self._sync(a.t_down)
             await self.driver.mouse_down(a.x, a.y, a.button, a.click_count)
             if a.slip is not None:  # the pointer shifts with the button held, then comes up where it rests
                 await self.driver.move([a.slip[1]], [a.slip[2]])
+            await self._sync(a.t_up)
             await self.driver.mouse_up(*a.release, a.button, a.click_count)
             self.clock = max(self.clock, a.t_up)
         self.cursor = actions[-1].release
@@ -328,10 +351,23 @@ class _Session:
             at = await self._move_to(loc.box, target=loc.description)
         return loc, at
 
+    async def _sync(self, t_ms: float) -> None:
+        """Before input planned at ``t_ms``: idle drift not yet sent goes first (timed delivery), then the
+        page's clock comes up to ``t_ms``."""
+        if self._idle_unsent:
+            paths, self._idle_unsent = self._idle_unsent, []
+            for p in paths:
+                await self.driver.move_timed([float(t) for t in p.t_ms], [float(v) for v in p.x],
+                                             [float(v) for v in p.y])
+        await self.driver.sync(t_ms)
+
     def _pause(self, ms: float) -> None:
-        """Hold the pointer still for ``ms`` of synthetic time (recorded idle drift, nothing sent)."""
+        """Hold the pointer still for ``ms`` of synthetic time (recorded idle drift; sent only with timed
+        delivery, at the next input: a few px of drift changes no hover state)."""
         idle = mouse.plan_idle(self.rng, self.motor.mouse, self.cursor, self.clock, ms, self.viewport)
         self.log.moves(idle)
+        if len(idle) and self.opts.mouse_delivery == "timed":
+            self._idle_unsent.append(idle)
         if len(idle):
             self.approach = mouse.approach_of(idle, self.cursor)
             self.cursor = (float(idle.x[-1]), float(idle.y[-1]))
@@ -345,6 +381,9 @@ class _Session:
         for i, a in enumerate(actions):
             timeline.append((a.t_down, i, True, a))
             timeline.append((a.t_up, i, False, a))
+        # The page's clock at the burst's start; the keys then go as one pipelined burst (a sync per key would
+        # cost a round trip each), and the clock moves to the burst's end after it.
+        await self._sync(min(a.t_down for a in actions))
         # Sorted by planned time, so rollover (next down before last up) reaches the page as planned.
         # Pipelined: tasks start in creation order, so the page gets the keys in this order without a
         # round trip each (keys are not frame-bound, but each awaited one costs ~3-5 ms).
@@ -355,6 +394,7 @@ class _Session:
             if isinstance(r, BaseException):
                 raise r
         self.clock = max(self.clock, max(a.t_up for a in actions))
+        await self._sync(self.clock)
         self.hand_on_keyboard = True
         await self._action_done()
 
@@ -371,6 +411,7 @@ class _Session:
             return
         self.log.wheel(w)
         last = len(self.log) - 1
+        await self._sync(float(w.t_ms[0]))
         moved = await self.driver.wheel(float(w.x[0]), float(w.y[0]), [float(v) for v in w.delta_x],
                                         [float(v) for v in w.delta_y])
         if isinstance(moved, bool):  # a burst against the end of the page scrolls nothing: not a scroll
@@ -383,6 +424,7 @@ class _Session:
         self._pause(timing.think_ms(self.rng, dist.median_ms, dist.sigma))
 
     async def _capture(self, reason: str, name: str | None = None) -> None:
+        await self._sync(self.clock)  # the screen as it is at this moment of the persona's time
         path, data = await self.observe.shoot(index=len(self.frames), clock=self.clock, reason=reason, name=name)
         self.frames.append(Frame(path, data))
         self.log.add(self.clock, "screenshot", frame=path, target=reason)
@@ -390,6 +432,7 @@ class _Session:
     async def _action_done(self) -> None:
         """An input action ended (click, chord, typing burst, scroll burst, drag): capture if the cadence asks."""
         if self.observe.wants_action(self.clock):
+            await self._sync(self.clock)  # the page's timers due by now fire first (a delayed redirect)
             await self.driver.settle()  # the page has handled the input (and any navigation it began)
             await self._note_url()
             await self._capture("every" if self.observe.cadence.kind == "every" else "action")
@@ -426,6 +469,10 @@ class _Session:
         w, h = self.viewport
         self.log.set_context(step_id="0", intent="session")
         self.log.add(0.0, "viewport", x=float(w), y=float(h))
+        # The page lives in the persona's time from here: its Date starts at sessions.start_time and its
+        # timers run as the plan's time passes (PlaywrightDriver.start_clock).
+        if self.opts.page_clock:
+            await self.driver.start_clock(session_start_time(self.spec.seed).timestamp() * 1000.0)
         sc = self.spec.scenario
         await self._hook("setup", sc.setup)
         try:
@@ -516,6 +563,7 @@ class _Session:
     async def _do_goto(self, step: S.Goto) -> None:
         url = self._abs_url(step.url)
         await self.driver.goto(url, float(step.timeout_ms or self.opts.goto_timeout_ms))
+        self._caught_up()
         self._landed: str | None = getattr(self.driver, "landed_url", None)  # after HTTP redirects
         self.clock += timing.think_ms(self.rng, 600.0, 0.4)  # the page renders and the eye finds its way
 
@@ -628,6 +676,7 @@ class _Session:
 
     async def _do_wait_for(self, step: S.WaitFor) -> None:
         t = self._timeout(step)
+        await self._sync(self.clock)  # what the page did by now (its timers) comes before the wait
         try:
             if step.text is not None:
                 await self.driver.wait_text(render(step.text, self.ctx), t)
@@ -649,6 +698,7 @@ class _Session:
                       "detached": "leave the page"}[step.state]
             raise TargetNotFoundError(self.step_id, "wait_for", f"{what!r} did not {became} within {t:.0f} ms",
                                       fix="check the expected text/element/URL, or raise timeout_ms") from exc
+        self._caught_up()
         # Synthetic, not wall time: a person notices the change after a reaction time.
         self.clock += timing.think_ms(self.rng, 450.0, 0.35)
 
@@ -657,6 +707,7 @@ class _Session:
 
     async def _do_assert(self, step: S.Assert) -> None:
         t = float(step.timeout_ms or min(self.opts.step_timeout_ms, 5_000.0))
+        await self._sync(self.clock)
         try:
             if step.text is not None:
                 await self.driver.wait_text(render(step.text, self.ctx), t)

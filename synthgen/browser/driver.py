@@ -37,6 +37,13 @@ class Driver(Protocol):
     async def current_url(self) -> str: ...
     async def settle(self) -> None:
         """Return once input already sent has been handled and any navigation it started has committed."""
+    async def move_timed(self, ts: list[float], xs: list[float], ys: list[float]) -> None:
+        """Every sample, each at its planned time on the page's clock and acknowledged before the next (a
+        frame each: the page sees every move, at ~16.7 ms of wall time per sample)."""
+    async def start_clock(self, epoch_ms: float) -> None:
+        """Put the page's clock (Date, timers, animation frames) on the session's, paused at ``epoch_ms``."""
+    async def sync(self, t_ms: float) -> None:
+        """Advance the page's clock to ``t_ms`` of session time (timers due by then fire), if it is behind."""
     async def locate(self, target: Target, timeout_ms: float) -> Located: ...
     async def cover(self, target: Target, x: float, y: float, timeout_ms: float) -> Box | None:
         """What a press at (x, y) would land on instead of the target: ``None`` when it lands on the target

@@ -96,10 +96,30 @@ class PageExtras:
     async def wait_state(self, target: Target, state: str, timeout_ms: float) -> None:
         """Wait until the target is ``visible``, ``attached``, ``hidden`` or ``detached``."""
         loc = chosen(self.page, target) if state == "visible" else _plain(self.page, target)
+        if getattr(self, "_clock_on", False):  # on the session's clock: the page's time passes while waiting
+            async def there() -> bool:
+                if state in ("visible", "hidden"):
+                    return (await self._visible(loc)) == (state == "visible")  # type: ignore[attr-defined]
+                return ((await loc.count()) > 0) == (state == "attached")
+            await self._until(there, timeout_ms, f"{target.describe()} did not become {state}")  # type: ignore[attr-defined]
         await loc.wait_for(state=state, timeout=timeout_ms)  # type: ignore[arg-type]
 
     async def wait_idle(self, quiet_ms: float, timeout_ms: float) -> None:
         """Wait until no request of the page has been pending for ``quiet_ms`` (``PlaywrightTimeout`` if not)."""
+        if getattr(self, "_clock_on", False):
+            # Quiet in the page's time: no request pending while quiet_ms of its clock pass (its timers may
+            # start new ones); requests themselves end in wall time, the clock holding meanwhile.
+            spent = 0.0
+            while spent <= timeout_ms:
+                await self._network_quiet()  # type: ignore[attr-defined]
+                if not self._open_requests:
+                    before = self._last_request_change
+                    await self._run_for(int(quiet_ms))  # type: ignore[attr-defined]
+                    if not self._open_requests and self._last_request_change == before:
+                        return
+                spent += quiet_ms
+            pending = ", ".join(sorted(r.url for r in self._open_requests)[:3])
+            raise PlaywrightTimeout(f"the page kept requests pending for {timeout_ms:.0f} ms ({pending})")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_ms / 1000.0
         quiet_since = loop.time()
@@ -116,9 +136,20 @@ class PageExtras:
 
     async def wait_value(self, target: Target, value: str, timeout_ms: float) -> str:
         """Wait until the field holds ``value``; returns what it holds (``PlaywrightTimeout`` if never)."""
+        loc = chosen(self.page, target)
+        if getattr(self, "_clock_on", False):
+            held: list[str] = [""]
+
+            async def holds() -> bool:
+                held[0] = await loc.evaluate(FIELD_VALUE_JS, timeout=max(timeout_ms, 1000.0))
+                return held[0] == value
+            try:
+                await self._until(holds, timeout_ms, "the value did not come")  # type: ignore[attr-defined]
+            except PlaywrightTimeout:
+                raise PlaywrightTimeout(f"holds {held[0]!r}") from None
+            return held[0]
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_ms / 1000.0
-        loc = chosen(self.page, target)
         while True:
             # The first read waits for the element itself; later ones find it at once.
             held = await loc.evaluate(FIELD_VALUE_JS, timeout=max(timeout_ms, 1000.0))

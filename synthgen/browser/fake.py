@@ -46,6 +46,12 @@ class FakeDriver:
     async def settle(self) -> None:
         pass
 
+    async def start_clock(self, epoch_ms: float) -> None:
+        pass  # a fake page has no clock of its own
+
+    async def sync(self, t_ms: float) -> None:
+        pass
+
     async def locate(self, target: Target, timeout_ms: float) -> Located:
         key = target.describe()
         if key not in self.boxes:
@@ -114,6 +120,9 @@ class FakeDriver:
 
     async def user_agent(self) -> str:
         return "FakeDriver/1.0"
+
+    async def move_timed(self, ts: list[float], xs: list[float], ys: list[float]) -> None:
+        self.calls.append(("move_timed", len(xs), xs[-1] if xs else None, ys[-1] if ys else None))
 
     async def move_awaited(self, xs: list[float], ys: list[float]) -> None:
         self.calls.append(("move_awaited", len(xs), xs[-1] if xs else None, ys[-1] if ys else None))

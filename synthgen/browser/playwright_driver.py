@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
@@ -67,7 +68,8 @@ el => {
 LOCATE_JS = """
 async el => {
   const rect = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };
-  const frame = () => new Promise(r => { requestAnimationFrame(() => r()); setTimeout(r, 50); });
+  const N = window.__sgNative || {raf: requestAnimationFrame.bind(window), timeout: setTimeout.bind(window)};
+  const frame = () => new Promise(r => { N.raf(() => r()); N.timeout(r, 50); });
   let box = rect();
   const moving = document.getAnimations().some(a => a.playState === 'running');
   for (let i = 0; moving && i < 30; i++) {
@@ -117,6 +119,7 @@ SCROLL_COUNT_JS = """() => {
 # notch may or may not be visible yet, and the planned moves would depend on the machine's speed.
 SCROLL_SETTLED_JS = """
 () => new Promise(resolve => {
+  const N = window.__sgNative || {raf: requestAnimationFrame.bind(window)};
   let quiet = 0, frames = 0;
   const moved = () => { quiet = 0; };
   document.addEventListener('scroll', moved, {capture: true, passive: true});
@@ -126,10 +129,10 @@ SCROLL_SETTLED_JS = """
       document.removeEventListener('scroll', moved, {capture: true});
       resolve(frames);
     } else {
-      requestAnimationFrame(tick);
+      N.raf(tick);
     }
   };
-  requestAnimationFrame(tick);
+  N.raf(tick);
 })
 """
 
@@ -142,6 +145,18 @@ addEventListener('beforeunload', () => { window.__synthgenLeaving = true; }, {ca
 addEventListener('pageshow', () => { window.__synthgenLeaving = false; });
 """
 _TAKE_LEAVING = "(() => { const l = window.__synthgenLeaving === true; window.__synthgenLeaving = false; return l; })()"
+
+
+# Installed before the page clock (so it runs first in every document): the browser's own frame and timer
+# functions, for synthgen's in-page helpers, which must keep wall time while the page's are on the session's
+# clock (Playwright's clock replaces requestAnimationFrame and setTimeout in the page).
+NATIVE_JS = ("if (!window.__sgNative) window.__sgNative = {raf: window.requestAnimationFrame.bind(window), "
+             "timeout: window.setTimeout.bind(window)};")
+#: Page time granted per step while the session waits for the page (a wait_for, a target still appearing).
+WAIT_TICK_MS = 100
+#: How long a step of page time waits (wall) for the page's requests to end first: responses arrive before
+#: the page's clock moves on, as they would for a person, whatever the network's speed.
+NETWORK_WAIT_S = 10.0
 
 
 class PlaywrightDriver(PageExtras):
@@ -159,6 +174,9 @@ class PlaywrightDriver(PageExtras):
         # ours for the page to handle, so its settle skips the round trip unless a navigation is under way.
         self._poked = False
         self.landed_url: str | None = None  # the URL the last goto loaded, after HTTP redirects
+        self._inflight = 0  # requests of the page not yet finished (any kind)
+        self._clock_on = False
+        self.page_ms: float | None = None  # the page's clock, ms since the session started (None: wall time)
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_request_done)
         page.on("requestfailed", self._on_request_done)
@@ -176,18 +194,97 @@ class PlaywrightDriver(PageExtras):
         return request.is_navigation_request() and request.frame == self.page.main_frame
 
     def _on_request(self, request) -> None:  # type: ignore[no-untyped-def]
+        self._inflight += 1
         if self._is_nav(request) and request.redirected_from is None:  # a redirect hop is the same navigation
             self._nav_started += 1
             self._nav_pending += 1
             self._commits_at_nav = self._commits
 
     def _on_request_done(self, request) -> None:  # type: ignore[no-untyped-def]
+        self._inflight = max(0, self._inflight - 1)
         if self._is_nav(request) and request.redirected_to is None:
             self._nav_pending = max(0, self._nav_pending - 1)
 
     def _on_navigated(self, frame) -> None:  # type: ignore[no-untyped-def]
         if frame == self.page.main_frame:
             self._commits += 1
+
+    # ---- the page's clock ------------------------------------------------------------------------------
+    async def start_clock(self, epoch_ms: float) -> None:
+        """Put the page on the session's clock, starting at ``epoch_ms`` (``sessions.start_time``).
+
+        Playwright's clock replaces ``Date``, ``performance.now``, timers and ``requestAnimationFrame`` in
+        every document of the page, paused: the page's time then moves only with :meth:`sync` (to the
+        planned time of each input) and while the session waits for the page. An app's debounce, autosave,
+        toast and date see a person's pace, whatever the machine's speed.
+        """
+        await self.page.add_init_script(NATIVE_JS)
+        seconds = epoch_ms / 1000.0
+        await self.page.clock.install(time=seconds)
+        await self.page.clock.pause_at(seconds)
+        self._clock_on, self.page_ms = True, 0.0
+
+    async def _network_quiet(self) -> None:
+        loop = asyncio.get_running_loop()
+        end = loop.time() + NETWORK_WAIT_S
+        while self._inflight > 0 and loop.time() < end:  # a stream that never ends stops holding after 10 s
+            await asyncio.sleep(0.005)
+
+    async def _run_for(self, ms: int) -> None:
+        # The page's requests end before its clock moves (responses arrive "in time", however slow the
+        # network); a navigation begun by a timer that fires now commits and loads before anything else.
+        await self._network_quiet()
+        await self.page.clock.run_for(ms)
+        self.page_ms = (self.page_ms or 0.0) + ms
+        self._poked = True
+        await self.settle()
+
+    async def sync(self, t_ms: float) -> None:
+        """Bring the page's clock up to ``t_ms`` (session time) before input planned then is sent: the timers
+        due by then fire first. A page clock already past ``t_ms`` (it ran while the session waited) stays."""
+        if not self._clock_on or self.page_ms is None:
+            return
+        step = int(round(t_ms - self.page_ms))
+        if step > 0:
+            await self._run_for(step)
+
+    async def move_timed(self, ts: list[float], xs: list[float], ys: list[float]) -> None:
+        """Every planned sample, each at its time on the page's clock, acknowledged before the next.
+
+        Chromium acknowledges a ``mouseMoved`` at its next frame, so each sample reaches the page as its own
+        ``mousemove`` (pipelined ones are coalesced per frame) and the page's ``performance.now()`` reads the
+        sample's planned time. The cost is a frame of wall time per sample (``--mouse-delivery timed``).
+        """
+        self._poked = True
+        mouse = self.page.mouse
+        for t, x, y in zip(ts, xs, ys):
+            if self._clock_on and self.page_ms is not None:
+                step = int(round(t - self.page_ms))
+                if step > 0:  # mid-gesture: no request or navigation wait, just the page's time
+                    await self.page.clock.run_for(step)
+                    self.page_ms += step
+            await mouse.move(x, y)
+            self._pointer = (x, y)
+
+    async def _until(self, ready: Any, timeout_ms: float, what: str) -> None:
+        """Grant the page time in :data:`WAIT_TICK_MS` steps until ``ready()`` (a check that does not wait)
+        says yes, for at most ``timeout_ms`` of page time. The page time spent is set by the page alone
+        (its timers; its requests hold the clock), so a wait lasts the same on every run."""
+        spent = 0
+        await self.settle()  # a navigation the last input began is part of what the wait waits for
+        while not await ready():
+            if spent >= timeout_ms:
+                raise PlaywrightTimeout(f"{what} within {timeout_ms:.0f} ms of the page's time")
+            await self._run_for(WAIT_TICK_MS)
+            spent += WAIT_TICK_MS
+
+    async def _visible(self, loc: Any) -> bool:
+        try:
+            return await loc.first.is_visible()
+        except PlaywrightError as exc:
+            if "destroyed" in str(exc) or "navigat" in str(exc).lower():
+                return False  # the document is being replaced: not yet
+            raise
 
     async def goto(self, url: str, timeout_ms: float) -> None:
         if not self._init_script:
@@ -243,6 +340,8 @@ class PlaywrightDriver(PageExtras):
 
     async def locate(self, target: Target, timeout_ms: float) -> Located:
         loc = chosen(self.page, target)
+        if self._clock_on:  # a target still appearing appears in the page's time
+            await self._until(lambda: self._visible(loc), timeout_ms, f"{target.describe()} did not appear")
         if target.nth is not None:
             await loc.wait_for(state="visible", timeout=timeout_ms)  # nth does not filter to visible ones
         for _ in range(3):
@@ -274,6 +373,7 @@ class PlaywrightDriver(PageExtras):
             return
         self._poked = True
         mouse = self.page.mouse
+        self._pointer = (xs[-1], ys[-1])
         # Pipelined: every move is on the wire before the first acknowledgement comes back. Tasks start
         # in creation order, so the page receives the moves in path order and ends on the last point.
         await asyncio.gather(*[asyncio.ensure_future(mouse.move(x, y)) for x, y in zip(xs, ys)])
@@ -289,7 +389,10 @@ class PlaywrightDriver(PageExtras):
     async def wheel(self, x: float, y: float, dxs: list[float], dys: list[float]) -> bool | None:
         self._poked = True
         mouse = self.page.mouse
-        await mouse.move(x, y)
+        px, py = getattr(self, "_pointer", (None, None))
+        if px is None or abs(px - x) > 1.0 or abs(py - y) > 1.0:  # not a move the page would see otherwise
+            await mouse.move(x, y)
+            self._pointer = (x, y)
         # Pipelined like moves (each awaited notch costs ~50 ms); the compositor applies them in order,
         # so the page ends at the same offset. Then wait until that offset is what the page reports.
         try:  # count the page's scroll events from here: a burst against the page's end moves nothing
@@ -346,13 +449,24 @@ class PlaywrightDriver(PageExtras):
         return (await loc.inner_text(timeout=timeout_ms)).strip()
 
     async def wait_text(self, text: str, timeout_ms: float) -> None:
-        await self.page.get_by_text(text).filter(visible=True).first.wait_for(state="visible", timeout=timeout_ms)
+        loc = self.page.get_by_text(text).filter(visible=True)
+        if self._clock_on:
+            await self._until(lambda: self._visible(loc), timeout_ms, f"text {text!r} did not appear")
+        await loc.first.wait_for(state="visible", timeout=timeout_ms)
 
     async def wait_target(self, target: Target, timeout_ms: float) -> None:
-        await chosen(self.page, target).wait_for(state="visible", timeout=timeout_ms)
+        loc = chosen(self.page, target)
+        if self._clock_on:
+            await self._until(lambda: self._visible(loc), timeout_ms, f"{target.describe()} did not appear")
+        await loc.wait_for(state="visible", timeout=timeout_ms)
 
     async def wait_url(self, pattern: str, timeout_ms: float) -> None:
-        await self.page.wait_for_url(re.compile(pattern), timeout=timeout_ms)
+        rx = re.compile(pattern)
+        if self._clock_on:
+            async def there() -> bool:
+                return rx.search(self.page.url) is not None
+            await self._until(there, timeout_ms, f"the URL did not match {pattern!r}")
+        await self.page.wait_for_url(rx, timeout=timeout_ms)
 
     async def screenshot(self, fmt: str, quality: int | None, scale: float) -> bytes:
         kwargs = {"type": "jpeg" if fmt == "jpeg" else "png", "scale": "css"}

@@ -208,6 +208,9 @@ def compact_ax_tree(nodes: list[dict[str, Any]]) -> str:
 #: it or not at random; Playwright's own screenshots hide it the same way) and let the page's finite running
 #: animations and transitions finish (at most 1 s; endless ones, spinners, cannot be waited out).
 CAPTURE_BEGIN_JS = """async () => {
+  // The browser's own timers (synthgen.browser.playwright_driver.NATIVE_JS): the page's may be on the
+  // session's clock, paused.
+  const N = window.__sgNative || {raf: requestAnimationFrame.bind(window), timeout: setTimeout.bind(window)};
   if (!document.getElementById('__sg_caret')) {
     const s = document.createElement('style');
     s.id = '__sg_caret';
@@ -220,8 +223,8 @@ CAPTURE_BEGIN_JS = """async () => {
   });
   if (running.length)
     await Promise.race([Promise.all(running.map(a => a.finished.catch(() => null))),
-                        new Promise(r => setTimeout(r, 1000))]);
-  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                        new Promise(r => N.timeout(r, 1000))]);
+  await new Promise(r => N.raf(() => N.raf(r)));
   return running.length;
 }"""
 #: After the image: the page is given back as it was (before its tree or DOM is read).

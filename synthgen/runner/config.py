@@ -91,6 +91,9 @@ class GenerateConfig:
         from synthgen.observe import validate_capture_options
 
         validate_capture_options(self.options)
+        if self.options.mouse_delivery not in ("fast", "timed"):
+            raise ConfigError("mouse_delivery", self.options.mouse_delivery, "use fast (a few moves per path reach "
+                              "the page) or timed (every move, at its time on the page's clock; slower)")
         parse_exports(list(self.exports))
 
     def to_json(self) -> dict[str, Any]:

@@ -1,4 +1,6 @@
-"""A collector in the page sees exactly the clicks and keys the events table claims (same schema, same values)."""
+"""A collector in the page sees exactly what the events table claims: clicks and keys (same schema, same
+values), and with ``--mouse-delivery timed`` every move and wheel notch, at the planned time on the page's
+clock (``performance.now()`` and ``Date.now()``, which run on the session's clock)."""
 
 from __future__ import annotations
 
@@ -32,11 +34,22 @@ COLLECTOR = """
   };
   for (const t of ['mousedown', 'mouseup', 'click', 'dblclick', 'contextmenu', 'keydown', 'keyup'])
     window.addEventListener(t, rec, true);
+  // Moves and wheel with the page's own clock, kept in memory (many) and flushed on pagehide.
+  const fast = [];
+  const keep = (e) => fast.push({type: e.type, x: e.clientX, y: e.clientY, dy: e.deltaY ?? null,
+                                 perf: performance.now(), date: Date.now(), ts: e.timeStamp});
+  window.addEventListener('mousemove', keep, true);
+  window.addEventListener('wheel', keep, {capture: true, passive: true});
+  const flush = () => { const old = JSON.parse(sessionStorage.getItem('__fast') || '[]');
+                        sessionStorage.setItem('__fast', JSON.stringify(old.concat(fast.splice(0)))); };
+  window.addEventListener('pagehide', flush, true);
+  window.__flush = flush;
 })();
 """
 
 
-async def _run(scenario_path: Path, base_url: str, chromium: str) -> tuple[list[dict], list[dict]]:
+async def _run(scenario_path: Path, base_url: str, chromium: str,
+               opts: SessionOptions = SessionOptions()) -> tuple[list[dict], list[dict], dict]:
     sc = load_scenario(scenario_path)
     spec = plan_sessions([sc], 1, 11, sample_personas(3, seed=11), {sc.name: base_url})[0]
     async with async_playwright() as pw:
@@ -44,12 +57,13 @@ async def _run(scenario_path: Path, base_url: str, chromium: str) -> tuple[list[
         ctx = await browser.new_context(viewport={"width": sc.viewport.width, "height": sc.viewport.height})
         await ctx.add_init_script(COLLECTOR)
         page = await ctx.new_page()
-        result = await run_session(spec, PlaywrightDriver(page, (sc.viewport.width, sc.viewport.height)),
-                                   SessionOptions())
+        result = await run_session(spec, PlaywrightDriver(page, (sc.viewport.width, sc.viewport.height)), opts)
         assert result.ok, result.row["error"]
         seen = json.loads(await page.evaluate("sessionStorage.getItem('__rec') || '[]'"))
+        await page.evaluate("window.__flush()")
+        seen += json.loads(await page.evaluate("sessionStorage.getItem('__fast') || '[]'"))
         await browser.close()
-    return result.events.to_pylist(), seen
+    return result.events.to_pylist(), seen, result.row
 
 
 def test_page_sees_what_the_table_claims(app_server, chromium_path: str, tmp_path: Path) -> None:
@@ -65,8 +79,8 @@ def test_page_sees_what_the_table_claims(app_server, chromium_path: str, tmp_pat
         "  - click: {testid: body, clicks: 2}\n"
         "  - type: {into: \"label=Message\", text: \"ok\\nthanks\"}\n"
         "  - press: [Tab, Shift+Tab]\n")
-    table, seen = asyncio.run(_run(sc, app_server.url("webmail"), chromium_path))
-    assert all(e["trusted"] for e in seen), "input must be trusted (CDP), not synthetic DOM events"
+    table, seen, _row = asyncio.run(_run(sc, app_server.url("webmail"), chromium_path))
+    assert all(e["trusted"] for e in seen if "trusted" in e), "input must be trusted (CDP), not synthetic DOM events"
 
     kinds = ("mousedown", "mouseup", "click", "dblclick", "contextmenu")
     ours = [(e["type"], round(e["x"]), round(e["y"]), e["button"]) for e in table if e["type"] in kinds]
@@ -81,3 +95,32 @@ def test_page_sees_what_the_table_claims(app_server, chromium_path: str, tmp_pat
     shift_ours = [bool(e["modifiers"] & 8) for e in table if e["type"] == "keydown"]
     shift_seen = [e["shift"] for e in seen if e["type"] == "keydown"]
     assert shift_ours == shift_seen
+
+
+
+def test_timed_delivery_the_page_sees_every_move_and_wheel_at_its_time(app_server, chromium_path: str,
+                                                                       tmp_path: Path) -> None:
+    sc = tmp_path / "moves.yaml"
+    sc.write_text(
+        "name: moves\napp: shop\nsteps:\n"
+        "  - goto: /shop/\n"
+        "  - hover: \"role=heading\"\n"
+        "  - scroll: 500\n"
+        "  - scroll: -300\n"
+        "  - click: \"role=link\"\n")
+    table, seen, row = asyncio.run(_run(sc, app_server.url("shop"), chromium_path,
+                                        SessionOptions(mouse_delivery="timed")))
+    start_ms = row["start_time"].timestamp() * 1000.0
+    moves = [e for e in table if e["type"] == "mousemove"]
+    seen_moves = [e for e in seen if e["type"] == "mousemove"]
+    assert len(moves) > 30
+    # every planned sample reached the page as its own mousemove, in order, where the table says
+    assert len(seen_moves) == len(moves)
+    for o, t in zip(moves, seen_moves):
+        assert abs(o["x"] - t["x"]) <= 1 and abs(o["y"] - t["y"]) <= 1, (o, t)
+        # the page's clock read the planned time: Date to the ms (the clock moves in whole ms), and
+        # performance.now() within the few ms Playwright's clock ran between install and pause
+        assert abs(t["date"] - start_ms - o["t_ms"]) <= 1.0 and abs(t["perf"] - o["t_ms"]) <= 4.0, (o, t)
+    wheels = [e for e in table if e["type"] == "wheel"]
+    seen_wheels = [e for e in seen if e["type"] == "wheel"]
+    assert wheels and sum(w["delta_y"] for w in wheels) == sum(t["dy"] for t in seen_wheels)

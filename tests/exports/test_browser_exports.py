@@ -68,7 +68,8 @@ def test_captures_line_up_with_events(dataset: Path) -> None:
     # The DOM shows what was typed (as value attributes), the tree names the form's fields.
     last_compose = [o for o in obs if o["url"].endswith("compose.html")][-1]
     typed = [json.loads(x) for x in (dataset / "exports" / "trajectories" / f"{sid}.jsonl").read_text().splitlines()]
-    one_line = [t["text"] for t in typed if t["action_type"] == "type" and "\n" not in t["text"]]
+    texts = [json.loads(t["action"])["text"] for t in typed if t["action_type"] == "type"]
+    one_line = [t for t in texts if "\n" not in t]
     assert one_line and all(f'value="{html.escape(t, quote=True)}"' in last_compose["dom"] for t in one_line)
     assert "textbox" in last_compose["a11y"]
     sizes = {f["path"]: f["bytes"] for f in json.loads((dataset / "manifest.json").read_text())["files"]}

@@ -1,4 +1,4 @@
-"""The real-app scenario packs (``scenarios/{datasette,mkdocs,streamlit}``) against the real apps, installed from
+"""The real-app scenario packs (``scenarios/_realapps/{datasette,mkdocs,streamlit}``) against the real apps, installed from
 PyPI into ``.venv-apps`` by ``scripts/setup.sh``, each started on loopback with a fresh state for the module and
 stopped after it. Marked ``realapps`` (and ``browser``): ``pytest -m realapps`` runs just these.
 
@@ -31,7 +31,7 @@ SESSIONS = 2  # per scenario: two personas' sessions
 
 
 async def _run_app(name: str, chromium_path: str) -> list[tuple[str, bool, str]]:
-    files = scenario_files([ROOT / "scenarios" / name])
+    files = scenario_files([ROOT / "scenarios" / "_realapps" / name])
     out: list[tuple[str, bool, str]] = []
     with RealApp(name) as app:
         pw = await async_playwright().start()
@@ -62,7 +62,7 @@ async def _run_app(name: str, chromium_path: str) -> list[tuple[str, bool, str]]
 def test_real_app_pack(name: str, chromium_path: str) -> None:
     if name in missing_apps():
         pytest.skip(f"{name} is not installed: run scripts/setup.sh (it installs requirements-apps.txt)")
-    assert len(scenario_files([ROOT / "scenarios" / name])) >= 4
+    assert len(scenario_files([ROOT / "scenarios" / "_realapps" / name])) >= 4
     results = asyncio.run(_run_app(name, chromium_path))
     ok = sum(r[1] for r in results)
     print(f"\n{name}: sessions ok {ok}/{len(results)}")
