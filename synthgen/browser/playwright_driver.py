@@ -157,6 +157,8 @@ WAIT_TICK_MS = 100
 #: How long a step of page time waits (wall) for the page's requests to end first: responses arrive before
 #: the page's clock moves on, as they would for a person, whatever the network's speed.
 NETWORK_WAIT_S = 10.0
+#: The same at the end of each step (an app that keeps a request open, a long poll, costs this much a step).
+SETTLE_NETWORK_WAIT_S = 3.0
 
 
 class PlaywrightDriver(PageExtras):
@@ -224,9 +226,9 @@ class PlaywrightDriver(PageExtras):
         await self.page.clock.pause_at(seconds)
         self._clock_on, self.page_ms = True, 0.0
 
-    async def _network_quiet(self) -> None:
+    async def _network_quiet(self, cap_s: float = NETWORK_WAIT_S) -> None:
         loop = asyncio.get_running_loop()
-        end = loop.time() + NETWORK_WAIT_S
+        end = loop.time() + cap_s
         while self._inflight > 0 and loop.time() < end:  # a stream that never ends stops holding after 10 s
             await asyncio.sleep(0.005)
 
@@ -271,7 +273,11 @@ class PlaywrightDriver(PageExtras):
         says yes, for at most ``timeout_ms`` of page time. The page time spent is set by the page alone
         (its timers; its requests hold the clock), so a wait lasts the same on every run."""
         spent = 0
-        await self.settle()  # a navigation the last input began is part of what the wait waits for
+        # Responses in flight land first (they hold the page's clock), then a navigation the last input or
+        # a response began commits: the check then sees the same page whatever the network's speed.
+        await self._network_quiet()
+        self._poked = True
+        await self.settle()
         while not await ready():
             if spent >= timeout_ms:
                 raise PlaywrightTimeout(f"{what} within {timeout_ms:.0f} ms of the page's time")
@@ -312,6 +318,10 @@ class PlaywrightDriver(PageExtras):
         commits = self._commits
         if not self._poked and not self._nav_started:
             return
+        if self._clock_on:
+            # On the page's clock a response takes no page time: what the input started (a request, then
+            # a navigation its answer begins) is settled before the step ends, whatever the network's speed.
+            await self._network_quiet(SETTLE_NETWORK_WAIT_S)
         self._poked = False
         try:
             leaving = await self.page.evaluate(_TAKE_LEAVING)

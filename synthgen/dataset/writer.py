@@ -14,7 +14,8 @@ Readable as-is: ``pyarrow.dataset.dataset("out/events")``, ``pandas.read_parquet
 >>> from synthgen.dataset.reader import DatasetReader
 >>> root = tempfile.mkdtemp()
 >>> from synthgen.schema import SESSIONS_SCHEMA
->>> row = {f.name: None if f.nullable else ("" if pa.types.is_string(f.type) else 0) for f in SESSIONS_SCHEMA}
+>>> row = {f.name: None if f.nullable else "" if pa.types.is_string(f.type) else [] if pa.types.is_list(f.type)
+...        else 0 for f in SESSIONS_SCHEMA}
 >>> row |= {"session_id": "a-s1-00000", "persona_id": "p1", "status": "ok", "n_events": 1}
 >>> SessionWriter(root).write(StoredSession(row=row, events=pa.table({"seq": [0]})))
 >>> DatasetReader(root).complete_ids()

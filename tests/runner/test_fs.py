@@ -49,7 +49,8 @@ def test_writer_puts_sessions_rows_last_on_an_object_store(tmp_path: Path) -> No
     order: list[str] = []
     real_put = dest.put_bytes
     object.__setattr__(dest, "put_bytes", lambda rel, data: (order.append(rel), real_put(rel, data)))
-    row = {f.name: None if f.nullable else ("" if pa.types.is_string(f.type) else 0) for f in SESSIONS_SCHEMA}
+    row = {f.name: None if f.nullable else ("" if pa.types.is_string(f.type) else [] if pa.types.is_list(f.type)
+                                            else 0) for f in SESSIONS_SCHEMA}
     row |= {"session_id": "a-s1-00000", "persona_id": "p1", "status": "ok", "n_events": 1, "duration_ms": 1.0}
     SessionWriter(dest).write(StoredSession(row=row, events=pa.table({"seq": [0]}), frames=[Shot()]))
     assert order[-1] == "sessions/a-s1-00000.parquet" and order[-2] == "events/a-s1-00000.parquet"
