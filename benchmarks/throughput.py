@@ -209,8 +209,8 @@ def clock_cost(scenarios: list[Path], args: argparse.Namespace) -> None:
     """What the page clock costs or saves: the page on wall time (``--wall-clock``, as before), on the
     session's clock (the default), and on it with every mouse sample delivered at its time
     (``--mouse-delivery timed``); same mix, 1 worker, runs alternated so load drifts hit all alike."""
-    modes = {"wall time": ("--wall-clock",), "page clock": (), "page clock + timed moves":
-             ("--mouse-delivery", "timed")}
+    modes = {"wall time": ("--wall-clock",), "page clock": ("--page-clock",), "page clock + timed moves":
+             ("--page-clock", "--mouse-delivery", "timed")}
     runs: dict[str, list[Measure]] = {k: [] for k in modes}
     for _ in range(args.repeat):
         for name, extra in modes.items():

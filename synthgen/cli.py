@@ -97,9 +97,9 @@ def generate(
                                       "job recorded as failed (same seeds: a success writes what a first-time "
                                       "success would)."),
     step_timeout_ms: float = typer.Option(10_000, "--step-timeout-ms", help="Default per-step timeout."),
-    page_clock: bool = typer.Option(True, "--page-clock/--wall-clock", help="The page's Date, timers and animation "
-                                    "frames on the persona's clock (default), or on wall time (an app that "
-                                    "must see real time pass, e.g. one that polls)."),
+    page_clock: bool = typer.Option(False, "--page-clock/--wall-clock", help="The page's Date, timers and animation "
+                                    "frames on the persona's clock (opt-in, see the README), or on wall time "
+                                    "(default)."),
     mouse_delivery: str = typer.Option("fast", "--mouse-delivery", help="fast: a few moves per path reach the page "
                                        "(pipelined); timed: every planned move, at its time on the page's clock, "
                                        "so an in-page collector records the table's moves (a frame of wall time "
@@ -513,6 +513,9 @@ def verify(dataset: Path = typer.Argument(..., help="A dataset written by synthg
                                                   help="Chromium executable (default: discover)."),
            keep: Optional[Path] = typer.Option(None, "--keep", help="Write the re-run here (a new folder) and keep "
                                                "it, instead of a temporary folder."),
+           only: Optional[str] = typer.Option(None, "--only", help="Compare only these folders (comma-separated, "
+                                              "e.g. events,sessions,personas): on wall time a capture can catch "
+                                              "an app's timer either side (README Reproducibility)."),
            progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar.")) -> None:
     """Re-run a dataset's job here and compare every file with it; exit 0 when identical, 1 when not.
 
@@ -525,7 +528,8 @@ def verify(dataset: Path = typer.Argument(..., help="A dataset written by synthg
                       console=err, disable=not progress) as bar:
             task = bar.add_task("sessions", total=None)
             report = verify_dataset(dataset, scenarios=list(scenario) or None, workers=workers, chromium=chromium,
-                                    keep=keep, on_progress=lambda d, t, _s: bar.update(task, completed=d, total=t))
+                                    keep=keep, only=tuple(x.strip() for x in (only or "").split(",") if x.strip()),
+                                    on_progress=lambda d, t, _s: bar.update(task, completed=d, total=t))
     except SynthgenError as exc:
         _fail(exc)
         return

@@ -91,9 +91,10 @@ def config_from_manifest(manifest: dict[str, Any], out: Path, scenarios: list[Pa
 
 
 def verify_dataset(root: Path, *, scenarios: list[Path] | None = None, workers: int | None = None,
-                   chromium: str | None = None, keep: Path | None = None,
+                   chromium: str | None = None, keep: Path | None = None, only: tuple[str, ...] = (),
                    on_progress: Callable[[int, int, Any], None] | None = None) -> VerifyReport:
-    """Re-run ``root``'s job into a temporary folder (or ``keep``) and compare every file."""
+    """Re-run ``root``'s job into a temporary folder (or ``keep``) and compare every file (or only those of
+    the top-level folders in ``only``, e.g. ``("events", "sessions", "personas")``)."""
     import time
 
     from synthgen.environment import fingerprint
@@ -128,7 +129,8 @@ def verify_dataset(root: Path, *, scenarios: list[Path] | None = None, workers: 
             if "failed" not in type(exc).__name__.lower():
                 raise
         again = read_manifest(Destination.from_uri(out)) or {}
-        report.differences = _compare(dest, Destination.from_uri(out), manifest, again)
+        report.differences = [d for d in _compare(dest, Destination.from_uri(out), manifest, again)
+                              if not only or d.split("/", 1)[0] in only]
         report.files = len(manifest.get("files", []))
     finally:
         if keep is None:

@@ -152,6 +152,8 @@ _TAKE_LEAVING = "(() => { const l = window.__synthgenLeaving === true; window.__
 # clock (Playwright's clock replaces requestAnimationFrame and setTimeout in the page).
 NATIVE_JS = ("if (!window.__sgNative) window.__sgNative = {raf: window.requestAnimationFrame.bind(window), "
              "timeout: window.setTimeout.bind(window)};")
+#: How far before the session's start the page clock is installed (see PlaywrightDriver.start_clock).
+CLOCK_LEAD_MS = 1000.0
 #: Page time granted per step while the session waits for the page (a wait_for, a target still appearing).
 WAIT_TICK_MS = 100
 #: How long a step of page time waits (wall) for the page's requests to end first: responses arrive before
@@ -222,11 +224,20 @@ class PlaywrightDriver(PageExtras):
         """
         await self.page.add_init_script(NATIVE_JS)
         seconds = epoch_ms / 1000.0
-        await self.page.clock.install(time=seconds)
+        # Installed a second early, then paused at the start: the installed clock ticks with real time until
+        # paused, and pausing at a time it has already passed is an error (seen under load). Date is then
+        # exactly the start; performance.now() counts from the install (the few ms before the pause).
+        await self.page.clock.install(time=seconds - CLOCK_LEAD_MS / 1000.0)
         await self.page.clock.pause_at(seconds)
         self._clock_on, self.page_ms = True, 0.0
 
     async def _network_quiet(self, cap_s: float = NETWORK_WAIT_S) -> None:
+        # One round trip first: a request the page has just begun (by a timer that fired, an input handled)
+        # is announced before the answer to it, so it is counted before the count is read.
+        try:
+            await self.page.evaluate("0")
+        except PlaywrightError:
+            pass  # the document is being replaced; its requests are counted as they come
         loop = asyncio.get_running_loop()
         end = loop.time() + cap_s
         while self._inflight > 0 and loop.time() < end:  # a stream that never ends stops holding after 10 s

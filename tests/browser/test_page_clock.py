@@ -43,7 +43,7 @@ async def _run(path: Path, base_url: str, chromium: str, seed: int) -> tuple[dic
         browser = await launch_chromium(pw, chromium)
         ctx = await browser.new_context(viewport={"width": 1280, "height": 800}, timezone_id="UTC")
         page = await ctx.new_page()
-        result = await run_session(spec, PlaywrightDriver(page, (1280, 800)), SessionOptions())
+        result = await run_session(spec, PlaywrightDriver(page, (1280, 800)), SessionOptions(page_clock=True))
         shown = {k: await page.locator(f"#{k}").inner_text() for k in ("stamp", "today", "saved", "reminded")}
         await browser.close()
     return result.row, result.events.to_pylist(), shown
