@@ -1,5 +1,5 @@
 # The two commands of the README. Both set everything up first (idempotent).
-.PHONY: setup demo test test-fast bench lock
+.PHONY: setup demo test test-fast fuzz bench lock
 
 setup:
 	bash scripts/setup.sh
@@ -14,6 +14,10 @@ test: setup
 
 test-fast: setup
 	.venv/bin/python -m pytest -q -m "not browser and not slow"
+
+# Property tests with fresh random examples (the suite replays a fixed set); add what it finds as @example.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz .venv/bin/python -m pytest -q -p no:cacheprovider $$(grep -rl '@given' tests)
 
 # Throughput (sessions/s, events/s, real-time factor, peak memory; 1 vs N workers, with/without frames).
 bench: setup

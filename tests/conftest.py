@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+from hypothesis import settings
+
+# The suite decides whether work lands, so its property tests run the same examples every time
+# (derandomize); `make fuzz` (HYPOTHESIS_PROFILE=fuzz) searches new random examples, many more of them.
+settings.register_profile("suite", derandomize=True, print_blob=True)
+settings.register_profile("fuzz", max_examples=2000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 from synthgen.browser.fake import FakeDriver
 from synthgen.motor.types import Box

@@ -275,6 +275,8 @@ def plan_typing(rng: np.random.Generator, p: KeyboardParams, text: str, t0_ms: f
         c = codes[i] or keys[i]
         if c in last_down and t_up[i] >= last_down[c] - 5.0:
             t_up[i] = max(t_down[i] + 10.0, last_down[c] - 8.0)
+            if t_up[i] >= last_down[c]:  # a repeat under 10 ms after the press: up halfway between
+                t_up[i] = (t_down[i] + last_down[c]) / 2.0
         last_down[c] = t_down[i]
     step = float(p.poll_ms)
     if step > 1.0:
