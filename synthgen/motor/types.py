@@ -9,7 +9,7 @@ The session turns these into ``events`` rows (:mod:`synthgen.events`) and the dr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -74,6 +74,19 @@ class ButtonAction:
     def release(self) -> tuple[float, float]:
         """Where the button is released: the press point, or where a slip moved the pointer."""
         return (self.slip[1], self.slip[2]) if self.slip is not None else (self.x, self.y)
+
+    def slip_within(self, limit: float) -> "ButtonAction":
+        """The same press with its slip at most ``limit`` px along each axis.
+
+        >>> ButtonAction(0.0, 100.0, 5.0, 5.0, slip=(99.5, 10.0, 4.0)).slip_within(3.0).release
+        (8.0, 4.0)
+        """
+        if self.slip is None:
+            return self
+        t, sx, sy = self.slip
+        dx = min(max(sx - self.x, -limit), limit)
+        dy = min(max(sy - self.y, -limit), limit)
+        return replace(self, slip=(t, self.x + dx, self.y + dy))
 
 
 @dataclass(frozen=True)
