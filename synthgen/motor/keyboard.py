@@ -32,6 +32,7 @@ import math
 import numpy as np
 
 from synthgen.errors import ConfigError
+from synthgen.motor.chords import chord_problem, parse_chord
 from synthgen.motor.layout import KEYS_BY_CODE, NAMED_KEYS, key_for_char, neighbours, shift_code_for
 from synthgen.motor.params import KeyboardParams
 from synthgen.motor.timing import lognormal_ms
@@ -334,15 +335,6 @@ def plan_typing(rng: np.random.Generator, p: KeyboardParams, text: str, t0_ms: f
     return out
 
 
-def _parse_chord(chord: str) -> tuple[list[str], str]:
-    if chord == "+" or not chord:
-        return [], chord
-    if chord.endswith("++"):
-        return chord[:-2].split("+"), "+"
-    parts = chord.split("+")
-    return parts[:-1], parts[-1]
-
-
 def plan_keys(rng: np.random.Generator, p: KeyboardParams, chord: str, t0_ms: float) -> list[KeyAction]:
     """One key or chord in Playwright notation (``"Enter"``, ``"Shift+Tab"``, ``"Control+A"``, ``"?"``).
 
@@ -355,13 +347,14 @@ def plan_keys(rng: np.random.Generator, p: KeyboardParams, chord: str, t0_ms: fl
     >>> plan_keys(np.random.default_rng(2), KeyboardParams(), "Ctrl+Q", 0.0)
     Traceback (most recent call last):
     ...
-    synthgen.errors.ConfigError: chord='Ctrl+Q': unknown modifier 'Ctrl'; use Shift, Control, Alt, Meta or ControlOrMeta
+    synthgen.errors.ConfigError: chord='Ctrl+Q': unknown modifier 'Ctrl' in 'Ctrl+Q'; did you mean 'Control+Q'?
     """
-    mods, main = _parse_chord(chord)
+    bad = chord_problem(chord)  # the names the scenario validator and lint accept (synthgen.motor.chords)
+    if bad is not None:
+        raise ConfigError("chord", chord, "; ".join(bad))
+    mods, main = parse_chord(chord)
     names: list[str] = []
     for m_ in mods:
-        if m_ not in _MODIFIERS:
-            raise ConfigError("chord", chord, f"unknown modifier {m_!r}; use Shift, Control, Alt, Meta or ControlOrMeta")
         name = "Control" if m_ == "ControlOrMeta" else m_
         if name not in names:
             names.append(name)
@@ -382,9 +375,8 @@ def plan_keys(rng: np.random.Generator, p: KeyboardParams, chord: str, t0_ms: fl
                 key = k.shifted
             elif names and main.isalpha():
                 key = k.base                               # Control+A reports "a", as browsers do
-    else:
-        raise ConfigError("chord", chord, f"unknown key {main!r}; use a Playwright key name such as Enter, "
-                          "ArrowDown, F5, KeyA or a single character")
+    else:  # chord_problem() refused it above; kept so the branches stay exhaustive
+        raise ConfigError("chord", chord, f"unknown key {main!r}")
     hold_main = lognormal_ms(rng, p.hold_median_ms, p.hold_sigma, 40.0, 400.0)
     t = t0_ms + lognormal_ms(rng, 1.2 * 12000.0 / p.wpm, 0.4, 60.0, 3000.0)
     downs: list[tuple[str, float, int]] = []

@@ -1,9 +1,12 @@
 """Check scenario files with the same loader ``synthgen generate`` uses, plus advisory warnings.
 
 Errors are what :func:`~synthgen.scenario.loader.load_scenario` raises (one per file: the first
-problem found); linting goes on to the next file. Warnings flag scenarios that load but are likely
-wrong: an app that is not bundled, flows never included, steps that can never run, a ``goto`` that
-leaves the allowed origins, key names the keyboard does not know, sessions with thousands of actions.
+problem found), the same checks ``generate`` makes: among them every ``press`` key against the key
+planner's table (:mod:`synthgen.motor.chords`), every ``role=`` against ARIA's roles and every target
+modifier against the target grammar (:mod:`synthgen.scenario.targets`), each with the nearest valid name;
+linting goes on to the next file. Warnings flag scenarios that load but are likely wrong: an app that is
+not bundled, flows never included, steps that can never run, a ``goto`` that leaves the allowed origins,
+sessions with thousands of actions.
 
 >>> issues = lint_paths(["scenarios/_examples"])  # doctest: +SKIP
 >>> [i for i in issues if i.severity == "error"]  # doctest: +SKIP
@@ -22,6 +25,7 @@ from typing import Any, Iterable, Literal, Optional, TextIO, Union
 from urllib.parse import urlsplit
 
 from synthgen.errors import ScenarioError
+from synthgen.motor.chords import MAIN_KEYS, MODIFIER_KEYS
 from synthgen.scenario import steps as S
 from synthgen.scenario.loader import load_scenario, scenario_files
 from synthgen.scenario.model import Scenario, walk_steps
@@ -33,24 +37,9 @@ __all__ = ["LintIssue", "lint_paths", "lint_scenario", "lint_command", "list_sce
 #: a session that can run more actions than this gets a warning
 MAX_ACTIONS_WARNING = 5_000
 
-_MODIFIERS = ("Shift", "Control", "Alt", "Meta", "ControlOrMeta")
-#: key names the browser understands in ``press`` (besides single characters)
-KNOWN_KEYS: frozenset[str] = frozenset(
-    ("Backspace", "Tab", "Enter", "Escape", "Space", "Delete", "Insert", "Home", "End", "PageUp",
-     "PageDown", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "CapsLock", "Backquote", "Minus",
-     "Equal", "Backslash", "BracketLeft", "BracketRight", "Semicolon", "Quote", "Comma", "Period",
-     "Slash", "ContextMenu", "NumLock", "ScrollLock", "Pause", "PrintScreen")
-    + _MODIFIERS
-    + tuple(f"F{i}" for i in range(1, 13))
-    + tuple(f"Digit{i}" for i in range(10))
-    + tuple(f"Key{chr(c)}" for c in range(ord("A"), ord("Z") + 1)))
-_KEY_ALIASES = {"ctrl": "Control", "control": "Control", "cmd": "Meta", "command": "Meta",
-                "win": "Meta", "super": "Meta", "option": "Alt", "opt": "Alt", "esc": "Escape",
-                "return": "Enter", "del": "Delete", "ins": "Insert", "up": "ArrowUp",
-                "down": "ArrowDown", "left": "ArrowLeft", "right": "ArrowRight", "pgup": "PageUp",
-                "pgdn": "PageDown", "pagedown": "PageDown", "pageup": "PageUp", "bksp": "Backspace",
-                "backspace": "Backspace", "enter": "Enter", "tab": "Tab", "space": "Space",
-                "spacebar": "Space", "escape": "Escape", "shift": "Shift", "alt": "Alt", "meta": "Meta"}
+#: key names ``press`` takes besides single characters: the key planner's own (synthgen.motor.chords), which the
+#: loader checks every chord against, so lint and generate refuse the same keys
+KNOWN_KEYS: frozenset[str] = MAIN_KEYS | frozenset(MODIFIER_KEYS)
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
@@ -103,32 +92,6 @@ def _top_key_line(text: str, key: str) -> Optional[int]:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
-def _check_key(chord: str) -> Optional[tuple[str, Optional[str]]]:
-    """(problem, fix) if a ``press`` chord has a key name the browser does not know."""
-    if has_template(chord):
-        return None
-    if chord == "+":
-        parts = ["+"]
-    elif chord.endswith("++"):  # "Shift++": the plus key itself
-        parts = chord[:-2].split("+") + ["+"]
-    else:
-        parts = chord.split("+")
-    for i, part in enumerate(parts):
-        if len(part) == 1 or part in KNOWN_KEYS:
-            if i < len(parts) - 1 and part not in _MODIFIERS and len(parts) > 1:
-                return (f"'{chord}': '{part}' is not a modifier (Shift, Control, Alt, Meta)",
-                        "write the modifiers first, e.g. Control+Shift+K")
-            continue
-        alias = _KEY_ALIASES.get(part.lower())
-        if alias is None:
-            close = difflib.get_close_matches(part, sorted(KNOWN_KEYS), n=1, cutoff=0.6)
-            alias = close[0] if close else None
-        fixed = "+".join(alias if p == part else p for p in parts) if alias else None
-        return (f"unknown key '{part}' in '{chord}'",
-                f"did you mean '{fixed}'?" if fixed else "use names like Enter, Tab, Control+A, ArrowDown")
-    return None
-
-
 def lint_scenario(scenario: Scenario, file: str, text: str = "",
                   apps: Optional[list[str]] = None) -> list[LintIssue]:
     """Warnings for a scenario that loaded (``apps``: the bundled app names, None to skip)."""
@@ -169,11 +132,6 @@ def lint_scenario(scenario: Scenario, file: str, text: str = "",
                         warn(st.line, where, f"branch {b} has weight 0 and never runs")
             elif isinstance(st, S.Repeat) and (st.times == 0 or st.max == 0):
                 warn(st.line, where, "repeats 0 times: its steps never run")
-            elif isinstance(st, S.Press):
-                for chord in st.keys:
-                    bad = _check_key(chord)
-                    if bad:
-                        warn(st.line, where, *bad)
             elif isinstance(st, S.Goto) and not has_template(st.url):
                 p = urlsplit(st.url)
                 if p.scheme and p.netloc:

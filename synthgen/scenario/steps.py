@@ -15,6 +15,9 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from synthgen.motor.chords import chord_problem
+from synthgen.scenario.targets import LOCATOR_KINDS, role_problem
+
 __all__ = [
     "Target", "ThinkDist", "StepBase",
     "Goto", "Click", "Hover", "Type", "FillField", "Fill", "Press", "Select", "Check", "Uncheck",
@@ -53,13 +56,15 @@ class Target(_Model):
 
     @model_validator(mode="after")
     def _one_locator(self) -> "Target":
-        kinds = [k for k in ("role", "label", "placeholder", "text", "testid", "css") if getattr(self, k) is not None]
+        kinds = [k for k in LOCATOR_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError(
                 "a target needs exactly one of role, label, placeholder, text, testid, css "
                 f"(got {', '.join(kinds) or 'none'})")
         if self.name is not None and self.role is None:
             raise ValueError("'name' only goes with 'role' (e.g. {role: button, name: Send})")
+        if self.role is not None and (bad := role_problem(self.role)):
+            raise ValueError(bad)
         return self
 
     def describe(self) -> str:
@@ -173,8 +178,30 @@ class Fill(StepBase):
 
 
 class Press(StepBase):
+    """Press keys or chords, one after the other: ``Enter``, ``Control+A``, ``Shift+Tab``, ``?``. Every name
+    is one the key planner presses (:mod:`synthgen.motor.chords`); an unknown one is refused with the nearest.
+
+    >>> Press(keys=["Shift+Tab"]).keys
+    ['Shift+Tab']
+    >>> try:
+    ...     Press(keys=["Entr"])
+    ... except ValueError as e:
+    ...     print(e.errors()[0]["msg"])
+    Value error, unknown key 'Entr' in 'Entr'; did you mean 'Enter'?
+    """
+
     kind: Literal["press"] = "press"
     keys: list[str] = Field(min_length=1)  # each a key or chord: "Enter", "Control+A", "Shift+Tab"
+
+    @model_validator(mode="after")
+    def _known_keys(self) -> "Press":
+        for chord in self.keys:
+            if "{{" in chord:  # a template: checked when the session renders it
+                continue
+            bad = chord_problem(chord)
+            if bad is not None:
+                raise ValueError("; ".join(bad))
+        return self
 
 
 class Select(StepBase):

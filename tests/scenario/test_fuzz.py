@@ -18,7 +18,7 @@ from synthgen.errors import ScenarioError, TemplateError
 from synthgen.scenario import load_scenario_text, parse_target, plan_actions
 from synthgen.scenario.loader import TOP_LEVEL_KEYS
 from synthgen.scenario.steps import STEP_KINDS, Target
-from synthgen.scenario.targets import LOCATOR_KINDS, TARGET_KEYS
+from synthgen.scenario.targets import ARIA_ROLES, LOCATOR_KINDS, TARGET_KEYS
 from synthgen.scenario.templating import FAKER_PROVIDERS, FILTERS, ROOTS, TemplateContext, parse_template, render
 
 # SYNTHGEN_FUZZ_EXAMPLES=5000 for a long run; the default keeps the suite fast
@@ -155,6 +155,8 @@ def targets(draw: st.DrawFn) -> Target:
     kind = draw(st.sampled_from(LOCATOR_KINDS))
     alphabet = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="[]\"'")
     value = draw(st.text(alphabet=alphabet, min_size=1, max_size=12).map(str.strip).filter(bool))
+    if kind == "role":  # a role is one of ARIA's (the model refuses others)
+        value = draw(st.sampled_from(ARIA_ROLES))
     fields: dict[str, Any] = {kind: value}
     if kind == "role" and draw(st.booleans()):
         fields["name"] = draw(st.text(alphabet=alphabet, max_size=8))

@@ -25,17 +25,20 @@ def test_examples_are_clean() -> None:
 def test_collects_every_file(tmp_path: Path) -> None:
     a = write(tmp_path, "a.yaml", "name: a\napp: webmail\nsteps:\n  - clik: x\n")
     b = write(tmp_path, "b.yaml", "name: b\napp: webmail\nsteps:\n  - goto: {url: /, timeout_ms: no}\n")
-    c = write(tmp_path, "c.yaml", "name: c\napp: webmal\nthink: 500\nsteps:\n  - press: Ctrl+S\n")
+    c = write(tmp_path, "c.yaml", "name: c\napp: webmal\nthink: 500\nsteps:\n  - press: Control+S\n")
+    d = write(tmp_path, "d.yaml", "name: d\napp: webmail\nthink: 500\nsteps:\n  - press: Ctrl+S\n")
     issues = [str(i) for i in lint_paths([tmp_path])]
     assert issues[:2] == [
         f"{a}:4: error: step 1 'clik': unknown step kind; did you mean 'click'?",
         f"{b}:4: error: step 1 'goto': timeout_ms: must be a number (got 'no')",
     ]
+    # an unknown key is an error (generate refuses it too), no longer a warning
+    assert issues[3:] == [f"{d}:5: error: step 1 'press': unknown modifier 'Ctrl' in 'Ctrl+S'; did you mean 'Control+S'?"]
     # the list of bundled apps grows as apps are added
     assert issues[2].startswith(f"{c}:2: warning: app 'webmal' is not a bundled app; did you mean 'webmail'? "
                                 "bundled apps: ")
     assert issues[2].endswith(" (use base_url: for any other web app)")
-    assert issues[3:] == [f"{c}:5: warning: step 1 'press': unknown key 'Ctrl' in 'Ctrl+S'; did you mean 'Control+S'?"]
+
 
 
 def test_warnings(tmp_path: Path) -> None:
