@@ -146,6 +146,32 @@ addEventListener('pageshow', () => { window.__synthgenLeaving = false; });
 """
 _TAKE_LEAVING = "(() => { const l = window.__synthgenLeaving === true; window.__synthgenLeaving = false; return l; })()"
 
+# A click on a "#..." link changes the URL at once, but the page hears of it (hashchange, where a single-page
+# app renders the new view) in a task of its own, which may run before or after a check of the page. The
+# fragment the page last heard of is kept, so a check can first let that task run (QUIET_JS).
+HASH_JS = """
+window.__sgHash = location.hash;
+addEventListener('hashchange', () => { window.__sgHash = location.hash; }, {capture: true});
+"""
+# Resolves once the page has heard of the current fragment (a history.pushState changes it with no
+# hashchange: given up after 100 ms) and the tasks the page had queued (a response handed to a script, a
+# posted message) have run: the page then looks the same to a check on every run, however busy the machine.
+QUIET_JS = """
+() => new Promise((done) => {
+  const wait = (window.__sgNative && window.__sgNative.timeout) || setTimeout;
+  let n = 0;
+  const check = () => {
+    if (window.__sgHash === undefined || window.__sgHash === location.hash || ++n > 20) {
+      window.__sgHash = location.hash;
+      wait(() => done(true), 0);
+      return;
+    }
+    wait(check, 5);
+  };
+  check();
+})
+"""
+
 
 # Installed before the page clock (so it runs first in every document): the browser's own frame and timer
 # functions, for synthgen's in-page helpers, which must keep wall time while the page's are on the session's
@@ -289,11 +315,19 @@ class PlaywrightDriver(PageExtras):
         await self._network_quiet()
         self._poked = True
         await self.settle()
-        while not await ready():
+        while not (await self._tasks_run() and await ready()):
             if spent >= timeout_ms:
                 raise PlaywrightTimeout(f"{what} within {timeout_ms:.0f} ms of the page's time")
             await self._run_for(WAIT_TICK_MS)
             spent += WAIT_TICK_MS
+
+    async def _tasks_run(self) -> bool:
+        # The page's queued tasks (a hashchange, a response's handler) run before it is checked (QUIET_JS).
+        try:
+            await self.page.evaluate(QUIET_JS)
+        except PlaywrightError:
+            pass  # the document is being replaced: the check that follows sees the new one or waits
+        return True
 
     async def _visible(self, loc: Any) -> bool:
         try:
@@ -305,7 +339,7 @@ class PlaywrightDriver(PageExtras):
 
     async def goto(self, url: str, timeout_ms: float) -> None:
         if not self._init_script:
-            await self.page.add_init_script(LEAVING_JS)
+            await self.page.add_init_script(LEAVING_JS + HASH_JS)
             self._init_script = True
         before = self._nav_started
         self._poked = True

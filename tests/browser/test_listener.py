@@ -29,7 +29,8 @@ COLLECTOR = """
     const log = JSON.parse(sessionStorage.getItem('__rec') || '[]');
     log.push({type: e.type, trusted: e.isTrusted, x: e.clientX ?? null, y: e.clientY ?? null,
               button: e.button ?? null, key: e.key ?? null, code: e.code ?? null,
-              shift: e.shiftKey ?? null, ctrl: e.ctrlKey ?? null, detail: e.detail ?? null});
+              shift: e.shiftKey ?? null, ctrl: e.ctrlKey ?? null, detail: e.detail ?? null,
+              ts: e.timeStamp});
     sessionStorage.setItem('__rec', JSON.stringify(log));
   };
   for (const t of ['mousedown', 'mouseup', 'click', 'dblclick', 'contextmenu', 'keydown', 'keyup'])
@@ -107,6 +108,7 @@ def test_timed_delivery_the_page_sees_every_move_and_wheel_at_its_time(app_serve
         "  - hover: \"role=heading\"\n"
         "  - scroll: 500\n"
         "  - scroll: -300\n"
+        "  - type: {into: \"testid=search\", text: \"Mug\", exact: true}\n"
         "  - click: \"role=link\"\n")
     table, seen, row = asyncio.run(_run(sc, app_server.url("shop"), chromium_path,
                                         SessionOptions(mouse_delivery="timed", page_clock=True)))
@@ -122,6 +124,16 @@ def test_timed_delivery_the_page_sees_every_move_and_wheel_at_its_time(app_serve
         assert abs(t["date"] - start_ms - o["t_ms"]) <= 1.0, (o, t)
         # performance.now() advances exactly with the plan (its origin: when the clock was installed)
         assert abs((t["perf"] - seen_moves[0]["perf"]) - (o["t_ms"] - moves[0]["t_ms"])) <= 1.0, (o, t)
+        # event.timeStamp too (Playwright's clock reads it from the page's performance.now())
+        assert abs((t["ts"] - seen_moves[0]["ts"]) - (o["t_ms"] - moves[0]["t_ms"])) <= 1.0, (o, t)
+    # presses and clicks carry their planned time in event.timeStamp, on the same origin as the moves
+    origin = seen_moves[0]["ts"] - moves[0]["t_ms"]
+    for kind in ("mousedown", "mouseup", "click", "keydown", "keyup"):
+        ours = [e for e in table if e["type"] == kind]
+        theirs = [e for e in seen if e["type"] == kind]
+        assert ours and len(ours) == len(theirs), kind
+        for o, t in zip(ours, theirs):
+            assert abs(t["ts"] - origin - o["t_ms"]) <= 1.0, (kind, o["t_ms"], t["ts"] - origin)
     wheels = [e for e in table if e["type"] == "wheel"]
     seen_wheels = [e for e in seen if e["type"] == "wheel"]
     assert wheels and sum(w["delta_y"] for w in wheels) == sum(t["dy"] for t in seen_wheels)
