@@ -8,6 +8,7 @@
     │   └── TemplateError      bad {{ template }} (unknown variable, disallowed call)
     ├── BrowserNotFoundError   no Chromium found (says how to install one)
     ├── AppUnreachableError    the app's base URL does not answer
+    ├── TargetMissing          the browser edge found no element for a target (with the nearest on the page)
     ├── StepError              a step failed while running a session (step id, kind, reason)
     │   ├── TargetNotFoundError    the target never matched an element
     │   └── AssertionFailedError   an ``assert`` step did not hold
@@ -31,6 +32,7 @@ __all__ = [
     "TemplateError",
     "BrowserNotFoundError",
     "AppUnreachableError",
+    "TargetMissing",
     "StepError",
     "TargetNotFoundError",
     "AssertionFailedError",
@@ -84,6 +86,20 @@ class BrowserNotFoundError(SynthgenError):
 
 class AppUnreachableError(SynthgenError):
     """The app's URL does not answer."""
+
+
+class TargetMissing(SynthgenError):
+    """No visible element matched a target (or its selector is invalid): raised by the browser driver, which
+    knows the page; the session adds the step, file and line. ``nearest`` names what the page has instead.
+
+    >>> str(TargetMissing("role=button[name=Add to cart]", "matched no visible element within 10000 ms at "
+    ...                   "http://h/shop/", nearest="visible buttons named: 'Add Table Lamp to cart'"))
+    "role=button[name=Add to cart] matched no visible element within 10000 ms at http://h/shop/; visible buttons named: 'Add Table Lamp to cart'"
+    """
+
+    def __init__(self, target: str, reason: str, *, nearest: str = "", fix: str | None = None) -> None:
+        self.target, self.reason, self.nearest, self.fix = target, reason, nearest, fix
+        super().__init__(f"{target} {reason}" + (f"; {nearest}" if nearest else ""))
 
 
 class StepError(SynthgenError):

@@ -24,7 +24,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from synthgen import __version__
 from synthgen.browser.driver import Driver, Located
 from synthgen.dataset.layout import scenario_file
-from synthgen.errors import AssertionFailedError, StepError, SynthgenError, TargetNotFoundError
+from synthgen.errors import AssertionFailedError, StepError, SynthgenError, TargetMissing, TargetNotFoundError
 from synthgen.events import BUTTON_BITS, EventLog, grounding
 from synthgen.motor import keyboard, mouse, scroll, timing
 from synthgen.motor.types import Box, KeyAction, MousePath
@@ -254,10 +254,13 @@ class _Session:
             self._caught_up()
             self.observe.located(loc)  # its box goes with the next captures
             return loc
-        except PlaywrightTimeout as exc:
+        except TargetMissing as exc:  # the driver's words: the full target, the URL, the nearest on the page
+            raise TargetNotFoundError(_sid(self), step.kind, f"{self.spec.scenario.where(step)}: {exc}",
+                                      fix=exc.fix) from exc
+        except PlaywrightTimeout as exc:  # a driver that does not say more (the fake one)
             raise TargetNotFoundError(
-                _sid(self), step.kind, f"{target.describe()} matched no visible element within "  # type: ignore[attr-defined]
-                f"{self._timeout(step):.0f} ms at {await self.driver.current_url()}",
+                _sid(self), step.kind, f"{self.spec.scenario.where(step)}: {target.describe()} matched no visible "
+                f"element within {self._timeout(step):.0f} ms at {await self.driver.current_url()}",
                 fix="check the target against the page (`synthgen apps serve` to look), or raise timeout_ms") from exc
 
     async def _reach(self, step: S.StepBase, target: S.Target) -> Located:

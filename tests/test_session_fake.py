@@ -111,7 +111,9 @@ def test_missing_target_fails_with_step_and_fix(tmp_path) -> None:
     res, _ = _run(tmp_path, boxes={"text=Menu": Box(100, 100, 80, 30)})
     assert not res.ok
     assert res.row["failed_step"] == "6"
-    assert "step 6 'type': label=Name matched no visible element" in res.row["error"]
+    line = YAML.splitlines().index(next(ln for ln in YAML.splitlines() if "label=Name" in ln)) + 1
+    # the step, then the scenario's file:line, then the full target
+    assert f"step 6 'type': {tmp_path}/s.yaml:{line}: label=Name matched no visible element" in res.row["error"]
     assert "timeout_ms" in res.row["error"]
     assert res.events.num_rows > 0  # what happened before the failure is kept
 

@@ -19,7 +19,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from synthgen.browser.driver import Located
 from synthgen.browser.extras import PageExtras
 from synthgen.browser.netguard import UNREACHABLE_HEADER
-from synthgen.browser.locate import chosen
+from synthgen.browser.locate import chosen, maps_target_errors
 from synthgen.motor.types import Box
 from synthgen.scenario.steps import Target
 
@@ -393,6 +393,7 @@ class PlaywrightDriver(PageExtras):
         self._nav_started = 0
         await self.page.wait_for_load_state("load", timeout=15_000)
 
+    @maps_target_errors  # no match: TargetMissing with the nearest on the page (synthgen/browser/locate.py)
     async def locate(self, target: Target, timeout_ms: float) -> Located:
         loc = chosen(self.page, target)
         if self._clock_on:  # a target still appearing appears in the page's time

@@ -295,7 +295,7 @@ def template_audit(scenario: Scenario) -> dict[str, list[str]]:
         for label, st in walk_steps(steps, prefix):
             if st.kind in S.CONTROL_KINDS:
                 continue
-            dumped = st.model_dump(exclude={"id", "line", "kind"})
+            dumped = st.model_dump(exclude={"id", "line", "flow_file", "kind"})
             for text in strings(dumped):
                 if has_template(text):
                     note(text, f"{label} '{st.kind}'")

@@ -109,7 +109,7 @@ _INLINE_TARGET = ("click", "hover", "check", "uncheck", "select")
 _TARGET_FIELDS = {"target", "into", "source", "visible", "field", "avoid"}
 # kinds valid with no value at all ("- screenshot")
 _NO_VALUE_KINDS = ("screenshot", "think")
-_NEVER_TEMPLATE = {"kind", "id", "flow", "line"}
+_NEVER_TEMPLATE = {"kind", "id", "flow", "line", "flow_file"}
 
 _KIND_HINTS = {
     "wait": "wait_for", "waitfor": "wait_for", "navigate": "goto", "open": "goto", "visit": "goto",
@@ -141,7 +141,7 @@ _EXAMPLES = {
 
 
 def _allowed_keys(kind: str) -> list[str]:
-    keys = [k for k in _MODELS[kind].model_fields if k not in ("kind", "line")]
+    keys = [k for k in _MODELS[kind].model_fields if k not in ("kind", "line", "flow_file")]
     if kind in _INLINE_TARGET:
         keys += [k for k in TARGET_KEYS if k not in keys]
     if kind == "think":
@@ -341,7 +341,8 @@ class _Loader:
         self.check_templates(fields, vnode, src, line, where)
         model = _MODELS[kind]
         try:
-            step = model.model_validate({**fields, "line": line})
+            step = model.model_validate({**fields, "line": line,
+                                         "flow_file": src.display if src.key_prefix else None})
         except ValidationError as e:
             raise self.translate(e, vnode, src, line, where) from None
         if isinstance(step, S.Choice) and all(b.weight == 0 for b in step.branches):

@@ -248,6 +248,29 @@ class Scenario(_Model):
         p = Path(self.source)
         return f"{p.parent.name}/{p.name}" if p.parent.name else p.name
 
+    def where(self, step: Any) -> str:
+        """``file:line`` of a step, for run-time errors: the scenario's path (relative to the working folder
+        when it lies below it) or the flows file the step came from.
+
+        >>> from synthgen.scenario.steps import Goto
+        >>> Scenario(name="d", app="a", steps=[Goto(url="/")], source=Path("/x/webmail/send.yaml")).where(
+        ...     Goto(url="/", line=7))
+        '/x/webmail/send.yaml:7'
+        >>> Scenario(name="d", app="a", steps=[Goto(url="/")]).where(Goto(url="/", line=7, flow_file="_f.yaml"))
+        '_f.yaml:7'
+        """
+        file = getattr(step, "flow_file", None)
+        if file is None:
+            if self.source is None:
+                file = self.relpath
+            else:
+                try:
+                    file = str(Path(self.source).relative_to(Path.cwd()))
+                except ValueError:
+                    file = str(self.source)
+        line = getattr(step, "line", None)
+        return f"{file}:{line}" if line else file
+
     def material(self) -> list[tuple[str, Path]]:
         """The files that explain this scenario, as ``(relpath, file)``: the scenario itself, the files its
         flows were included from and its data file; what the loader read, nothing else.

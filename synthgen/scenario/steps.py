@@ -104,6 +104,7 @@ class StepBase(_Model):
     id: Optional[str] = None  # a name for the step; defaults to its position
     timeout_ms: Optional[float] = Field(None, gt=0, le=600_000)
     line: Optional[int] = Field(None, exclude=True)  # source line, set by the loader
+    flow_file: Optional[str] = Field(None, exclude=True)  # the flows file holding the step (None: the scenario's)
 
 
 class Goto(StepBase):

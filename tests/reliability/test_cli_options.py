@@ -77,5 +77,5 @@ def test_failed_sessions_exit_1_and_are_listed(tmp_path: Path, faults_url: str) 
                                  "--base-url", faults_url, "-o", str(tmp_path / "out"), "--personas", "3"])
     assert r.exit_code == 1, r.output
     assert "sessions   2 (1 ok, 1 failed" in r.output
-    assert ("failed faults-missing-s0-00000: step 2 'click': testid=no-such-button matched no visible element"
-            in r.output)
+    assert "failed faults-missing-s0-00000: step 2 'click': " in r.output
+    assert "missing.yaml:" in r.output and ": testid=no-such-button matched no visible element" in r.output
