@@ -97,9 +97,9 @@ def generate(
                                       "job recorded as failed (same seeds: a success writes what a first-time "
                                       "success would)."),
     step_timeout_ms: float = typer.Option(10_000, "--step-timeout-ms", help="Default per-step timeout."),
-    page_clock: bool = typer.Option(False, "--page-clock/--wall-clock", help="The page's Date, timers and animation "
-                                    "frames on the persona's clock (opt-in, see the README), or on wall time "
-                                    "(default)."),
+    page_clock: bool = typer.Option(True, "--page-clock/--wall-clock", help="The page's Date, timers and animation "
+                                    "frames on the persona's clock (default), or on wall time (an app that must "
+                                    "see real time pass, see the README)."),
     mouse_delivery: str = typer.Option("fast", "--mouse-delivery", help="fast: a few moves per path reach the page "
                                        "(pipelined); timed: every planned move, at its time on the page's clock, "
                                        "so an in-page collector records the table's moves (a frame of wall time "

@@ -135,10 +135,9 @@ class SessionOptions:
     # frame); "timed": every sample at its planned time on the page's clock, a frame each (the page's own
     # collector records the table's moves; ~16.7 ms of wall time per sample)
     mouse_delivery: str = "fast"
-    # The page's Date, timers and animation frames on the session's clock (opt-in: on the demo job 3 of 38
-    # sessions still gave different events run to run with it, and one triage session failed each time;
-    # README "The page lives in the persona's time"). False: the page runs on wall time.
-    page_clock: bool = False
+    # The page's Date, timers and animation frames on the session's clock (README "The page lives in the
+    # persona's time"). False: the page runs on wall time (an app that must see real time pass).
+    page_clock: bool = True
     screenshots: str = "off"  # off | step | action | every:<ms> (screenshot steps always capture); observe/cadence.py
     image_format: str = "jpeg"  # jpeg | png | webp
     image_quality: int = 70
