@@ -207,6 +207,8 @@ class PlaywrightDriver(PageExtras):
         self._inflight = 0  # requests of the page not yet finished (any kind)
         self._clock_on = False
         self.page_ms: float | None = None  # the page's clock, ms since the session started (None: wall time)
+        self._sockets = 0  # the page's open WebSockets: a server that pushes on its own clock (see _until)
+        page.on("websocket", self._on_socket)
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_request_done)
         page.on("requestfailed", self._on_request_done)
@@ -215,6 +217,7 @@ class PlaywrightDriver(PageExtras):
 
     def _listen(self, page) -> None:  # type: ignore[no-untyped-def]
         # A pop-up the session follows gets the same navigation bookkeeping as the first page.
+        page.on("websocket", self._on_socket)
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_request_done)
         page.on("requestfailed", self._on_request_done)
@@ -222,6 +225,10 @@ class PlaywrightDriver(PageExtras):
 
     def _is_nav(self, request) -> bool:  # type: ignore[no-untyped-def]
         return request.is_navigation_request() and request.frame == self.page.main_frame
+
+    def _on_socket(self, ws) -> None:  # type: ignore[no-untyped-def]
+        self._sockets += 1
+        ws.on("close", lambda _ws: setattr(self, "_sockets", max(0, self._sockets - 1)))
 
     def _on_request(self, request) -> None:  # type: ignore[no-untyped-def]
         self._inflight += 1
@@ -310,6 +317,8 @@ class PlaywrightDriver(PageExtras):
         says yes, for at most ``timeout_ms`` of page time. The page time spent is set by the page alone
         (its timers; its requests hold the clock), so a wait lasts the same on every run."""
         spent = 0
+        loop = asyncio.get_running_loop()
+        began = loop.time()
         # Responses in flight land first (they hold the page's clock), then a navigation the last input or
         # a response began commits: the check then sees the same page whatever the network's speed.
         await self._network_quiet()
@@ -320,6 +329,13 @@ class PlaywrightDriver(PageExtras):
                 raise PlaywrightTimeout(f"{what} within {timeout_ms:.0f} ms of the page's time")
             await self._run_for(WAIT_TICK_MS)
             spent += WAIT_TICK_MS
+            if self._sockets:
+                # A page with an open WebSocket waits on a server that works in real time (Streamlit
+                # re-running a script, a chat): its page time does not outrun the wall time of the wait.
+                # Such a wait lasts what the server takes, so its length can vary from run to run.
+                ahead = spent / 1000.0 - (loop.time() - began)
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
 
     async def _tasks_run(self) -> bool:
         # The page's queued tasks (a hashchange, a response's handler) run before it is checked (QUIET_JS).
