@@ -420,21 +420,53 @@ def export_cmd(dataset: Path = typer.Argument(..., help="A generated dataset fol
 
 @app.command()
 def view(dataset: Path = typer.Argument(..., help="A generated dataset folder."),
-         session: Optional[str] = typer.Option(None, "--session", help="Session id (default: the first)."),
-         out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="The HTML file to write (default: "
-                                                 "DATASET-view.html beside the dataset).")) -> None:
-    """Write a self-contained HTML page of one session: frames with the mouse path, timeline, speed profiles.
+         session: Optional[str] = typer.Option(None, "--session", help="One session's page only (default: the "
+                                               "whole dataset's overview and every session's page)."),
+         out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write (default: beside the "
+                                                 "dataset: DATASET-view/ for the overview, DATASET-view.html "
+                                                 "for --session)."),
+         session_pages: bool = typer.Option(True, "--session-pages/--no-session-pages", help="With the overview, "
+                                            "also write each session's page (linked from it).")) -> None:
+    """Look at a dataset: an overview page (sessions, failures, per-scenario plots) or one session's page.
 
-    Example: synthgen view output/run1 --session webmail-compose-send-s7-00000 --out view.html
+    Example: synthgen view output/demo            (then open output/demo-view/index.html)
+    Example: synthgen view output/demo --session webmail-compose-send-s7-00000 --out view.html
     """
-    from synthgen.view import write_view
+    from synthgen.view import write_overview, write_view
 
     try:
-        path = write_view(dataset, session, out_file)
+        if session is not None:
+            path = write_view(dataset, session, out_file)
+        else:
+            with Progress(TextColumn("[bold]view"), BarColumn(), MofNCompleteColumn(), console=err,
+                          transient=True) as bar:
+                task = bar.add_task("sessions", total=None)
+                path = write_overview(dataset, out_file, session_pages=session_pages,
+                                      on_progress=lambda n, total: bar.update(task, completed=n, total=total))
     except SynthgenError as exc:
         _fail(exc)
         return
     out.print(f"view       {path}", highlight=False)
+
+
+@app.command()
+def replay(dataset: Path = typer.Argument(..., help="A generated dataset folder (made with --record-rrweb)."),
+           session: Optional[str] = typer.Option(None, "--session", help="Session id (default: the first with a "
+                                                 "recording)."),
+           out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="The HTML file to write (default: "
+                                                   "DATASET-replay-ID.html beside the dataset).")) -> None:
+    """Replay a session's rrweb recording: one self-contained player page, the app's images inlined.
+
+    Example: synthgen replay output/run1 --session shop-browse-compare-s7-00000
+    """
+    from synthgen.view import write_replay
+
+    try:
+        path = write_replay(dataset, session, out_file)
+    except SynthgenError as exc:
+        _fail(exc)
+        return
+    out.print(f"replay     {path}", highlight=False)
 
 
 @app.command()

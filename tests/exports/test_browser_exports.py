@@ -127,16 +127,22 @@ def test_view_renders_in_chromium(dataset: Path, tmp_path: Path) -> None:
     out = write_view(dataset, sid, tmp_path / "view.html")
     n_frames = pq.read_table(dataset / "observations" / f"{sid}.parquet").num_rows
 
-    async def run(page: Any) -> tuple[bytes, int, int, int]:
+    async def run(page: Any) -> tuple[bytes, int, int, int, list[str], list[str]]:
         await page.goto(out.as_uri())
         shot = await page.screenshot(full_page=False)
         frames = await page.locator("img[alt^='frame at']").count()
         figs = await page.locator("img.speed").count()
         overlays = await page.locator("svg.overlay line").count()
-        return shot, frames, figs, overlays
+        reps = await page.locator(".rep").all_inner_texts()
+        caps = await page.locator(".frame .act").all_inner_texts()
+        return shot, frames, figs, overlays, reps, caps
 
-    shot, frames, figs, overlays = asyncio.run(_with_page(run))
-    assert frames == n_frames and figs == 1 and overlays > 50
+    shot, frames, figs, overlays, reps, caps = asyncio.run(_with_page(run))
+    # every capture is there once: shown, or counted in the repeat of the identical frame before it
+    shown_twice = sum(int(r.split("×")[1].split()[0]) - 1 for r in reps)
+    assert frames + shown_twice == n_frames and figs == 1 and overlays > 50
+    # captions say what was done: the compose session clicks and types
+    assert any(c.startswith("click ") or " · click " in c for c in caps) and any("typed “" in c for c in caps)
     img = Image.open(io.BytesIO(shot)).convert("RGB")
     colors = img.getcolors(maxcolors=1 << 20)
     assert colors is not None and len(colors) > 100  # not a blank page

@@ -1,12 +1,14 @@
-"""``synthgen view``: one session as a self-contained HTML page (no server, no network, no JS needed).
+"""One session as a self-contained HTML page (no server, no network, no JS needed).
 
 The page shows, in order:
 
-* each captured frame with the mouse path since the previous frame drawn over it (inline SVG, coloured
-  by speed: dark blue slow, yellow fast), presses as red rings, and the frame's accessibility tree in a
-  collapsible block;
-* a timeline of the whole session (inline SVG): pointer speed, presses, key presses, wheel, page loads
-  and captures on the synthetic clock;
+* the failed step and its error, for a session that failed;
+* a timeline of the whole session (inline SVG, a readable time axis): pointer speed, presses, key presses,
+  wheel, page loads and captures on the synthetic clock;
+* the captured frames as a compact grid, each captioned with what the persona did since the frame before
+  (clicked what, typed what, scrolled how far) and with the mouse path since then drawn over it (coloured
+  by speed: dark blue slow, yellow fast; presses as red rings); identical frames in a row (a wait, a think)
+  are shown once with their count; each frame's accessibility tree in a collapsible block;
 * the speed profile of every click-to-click pointing move (a matplotlib figure embedded as PNG), which
   is where human-like (bell-shaped, skewed) and robotic (flat) movement look different at a glance.
 
@@ -18,6 +20,7 @@ Images are embedded as base64, so the file can be mailed or attached to an issue
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import math
@@ -30,30 +33,15 @@ import pyarrow as pa
 from synthgen.errors import SynthgenError
 from synthgen.dataset import DatasetReader, StoredSession
 from synthgen.dataset.files import write_bytes_atomic
+from synthgen.view.common import CSS as _CSS
+from synthgen.view.common import MIME as _MIME
+from synthgen.view.common import fmt_time, time_ticks
 
-__all__ = ["write_view", "render_view", "speed_colors"]
+__all__ = ["write_view", "render_view", "speed_colors", "default_view_path", "frame_actions"]
 
-_MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 _MAX_FRAMES = 200  # a longer session is thinned evenly: a view is for looking, not archiving
 _MAX_MOVES = 24
-
-_CSS = """
-body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;background:#f6f7f9}
-h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px}
-.meta{color:#555;margin-bottom:16px} .meta b{color:#1d2330}
-.failure{background:#fdecee;border:1px solid #e0245e;border-radius:4px;padding:8px 12px;margin-bottom:16px;white-space:pre-wrap}
-.frames{display:flex;flex-direction:column;gap:18px}
-.frame{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:10px;max-width:980px}
-.frame .cap{font-size:12px;color:#555;margin-bottom:6px}
-.stage{position:relative;width:100%}
-.stage img,.stage svg.blank{display:block;width:100%;height:auto;border:1px solid #ccd}
-.stage svg.overlay{position:absolute;left:0;top:0;width:100%;height:100%}
-details{margin-top:6px;font-size:12px} pre{white-space:pre-wrap;max-height:320px;overflow:auto;background:#f3f4f6;padding:6px}
-.legend span{display:inline-block;width:60px;height:10px;vertical-align:middle}
-figure{margin:0;background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:10px;max-width:980px}
-figure img{width:100%;height:auto}
-"""
-
+_MAX_CAPTION = 8  # actions named in a frame's caption
 
 def speed_colors(speed: np.ndarray, vmax: float | None = None) -> list[str]:
     """Hex colours (viridis) for speeds; ``vmax`` defaults to the 95th percentile.
@@ -140,9 +128,11 @@ def _timeline(events: pa.Table, t: np.ndarray, v: np.ndarray, duration: float, c
     out.append(f'<text x="4" y="{y + 4}" font-size="11">frames</text>')
     for ct in captures:
         out.append(f'<circle cx="{X(ct):.1f}" cy="{y}" r="3" fill="#f08c00"/>')
-    for k in range(0, 11):
-        ms = span * k / 10
-        out.append(f'<text x="{X(ms):.1f}" y="{H - 4}" font-size="10" text-anchor="middle">{ms / 1000:.0f}s</text>')
+    ticks, step = time_ticks(span)
+    for ms in ticks:
+        out.append(f'<line x1="{X(ms):.1f}" y1="{H - 16}" x2="{X(ms):.1f}" y2="{H - 12}" stroke="#999"/>')
+        out.append(f'<text x="{X(ms):.1f}" y="{H - 2}" font-size="10" text-anchor="middle">'
+                   f'{fmt_time(ms, step)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -206,6 +196,86 @@ def _speed_figure(s: StoredSession) -> str | None:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+_KEY_NAMES = {"Enter": "⏎", "Tab": "⇥", "Backspace": "⌫", "Escape": "Esc", "ArrowLeft": "←", "ArrowRight": "→",
+              "ArrowUp": "↑", "ArrowDown": "↓", "Delete": "Del", " ": " "}
+_MODS = ((2, "Ctrl+"), (4, "Meta+"), (1, "Alt+"))
+
+
+def _short(target: str | None, most: int = 48) -> str:
+    t = (target or "").split(" (")[0]  # 'button "Send" (form > button)' -> 'button "Send"'
+    return t if len(t) <= most else t[: most - 1] + "…"
+
+
+def frame_actions(events: pa.Table, lo: int, hi: int) -> list[str]:
+    """What the persona did in the event rows ``lo`` to ``hi`` (exclusive): clicks with what they hit, text
+    typed (Backspace shown as ⌫, shortcuts as Ctrl+K), scrolls with their distance, pages loaded.
+
+    >>> t = pa.table({"type": ["click", "keydown", "keydown", "keydown", "wheel", "wheel"],
+    ...               "target": ['button "Send" (form > button)', None, None, None, None, None],
+    ...               "key": [None, "H", "i", "Enter", None, None], "modifiers": [0, 8, 0, 0, 0, 0],
+    ...               "delta_y": [None, None, None, None, 100.0, 120.0], "url": ["u"] * 6})
+    >>> frame_actions(t, 0, 6)
+    ['click button "Send"', 'typed “Hi⏎”', 'scrolled 220 px down']
+    """
+    c = _cols(events, ("type", "target", "key", "modifiers", "delta_y", "url"))
+    out: list[str] = []
+    typed: list[str] = []
+    wheel = 0.0
+
+    def flush() -> None:
+        nonlocal wheel
+        if typed:
+            out.append("typed “" + "".join(typed) + "”")
+            typed.clear()
+        if wheel:
+            out.append(f"scrolled {abs(wheel):.0f} px {'down' if wheel > 0 else 'up'}")
+            wheel = 0.0
+
+    for i in range(lo, min(hi, len(c["type"]))):
+        ty = c["type"][i]
+        if ty == "keydown":
+            k, mods = c["key"][i] or "", int(c["modifiers"][i] or 0)
+            if k in ("Shift", "Control", "Alt", "Meta", "CapsLock"):
+                continue
+            prefix = "".join(name for bit, name in _MODS if mods & bit)
+            shown = _KEY_NAMES.get(k, k if len(k) == 1 else f"‹{k}›")
+            typed.append(f"‹{prefix}{k}›" if prefix else shown)
+            continue
+        if ty == "wheel":
+            wheel += float(c["delta_y"][i] or 0.0)
+            continue
+        if ty in ("click", "dblclick", "contextmenu", "change", "navigate", "drop"):
+            flush()
+            what = {"click": "click", "dblclick": "double-click", "contextmenu": "right-click",
+                    "change": "set", "drop": "drop on"}.get(ty)
+            if ty == "navigate":
+                out.append(f"page {esc_url(c['url'][i])}")
+            else:
+                out.append(f"{what} {_short(c['target'][i])}".strip())
+    flush()
+    return out
+
+
+def esc_url(url: str | None, most: int = 60) -> str:
+    u = (url or "").split("://", 1)[-1]
+    return u if len(u) <= most else "…" + u[-(most - 1):]
+
+
+def _frame_groups(root: Path, frames: list[str]) -> list[list[int]]:
+    """Indexes of ``frames`` grouped into runs of identical images (a wait or a think shows one picture)."""
+    groups: list[list[int]] = []
+    last = None
+    for k, rel in enumerate(frames):
+        p = root / rel
+        digest = hashlib.sha1(p.read_bytes()).hexdigest() if p.is_file() else f"missing:{rel}"
+        if groups and digest == last:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+        last = digest
+    return groups
+
+
 def render_view(s: StoredSession, root: Path) -> str:
     """The HTML text of one session's view."""
     row = s.row
@@ -222,6 +292,7 @@ def render_view(s: StoredSession, root: Path) -> str:
             obs[o["frame"]] = o
     if len(shots) > _MAX_FRAMES:
         shots = [shots[round(k * (len(shots) - 1) / (_MAX_FRAMES - 1))] for k in range(_MAX_FRAMES)]
+    groups = _frame_groups(root, [c["frame"][i] for i in shots])
     duration = float(row.get("duration_ms") or (t[-1] if len(t) else 1.0))
     esc = html.escape
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>synthgen view: {esc(row['session_id'])}"
@@ -229,25 +300,35 @@ def render_view(s: StoredSession, root: Path) -> str:
              f"<h1>{esc(row['session_id'])}</h1>",
              f"<div class='meta'>scenario <b>{esc(str(row.get('scenario')))}</b> · persona "
              f"<b>{esc(str(row.get('persona_id')))}</b> · status <b>{esc(str(row.get('status')))}</b> · "
-             f"{duration / 1000:.1f} s synthetic · {s.events.num_rows} events · {len(shots)} frames · "
-             f"viewport {w}×{h}</div>",
+             f"{fmt_time(duration)} synthetic · {s.events.num_rows} events · {len(shots)} frames "
+             f"({len(groups)} distinct in a row) · viewport {w}×{h}</div>",
              _failure(row),
              "<div class='legend'>mouse speed: slow <span style='background:linear-gradient(90deg,#440154,"
              "#21918c,#fde725)'></span> fast · <span style='width:12px;height:12px;border:3px solid #e0245e;"
              "border-radius:50%;display:inline-block;background:none'></span> press</div>",
              "<h2>Timeline</h2>", _timeline(s.events, t, v, duration, [float(c["t_ms"][i]) for i in shots]),
              "<h2>Frames</h2><div class='frames'>"]
-    prev = -1.0
     if not shots:
         parts.append("<div class='frame'><div class='cap'>no frames captured (generate with --screenshots "
                      "step|action|every:MS); the whole mouse path:</div><div class='stage'>"
                      + _overlay(t, x, y, colors, -1.0, duration + 1, presses, w, h, cls="blank") + "</div></div>")
-    for i in shots:
-        path = root / c["frame"][i]
-        ft = float(c["t_ms"][i])
-        o = obs.get(c["frame"][i], {})
-        cap = (f"t={ft / 1000:.2f} s · step {esc(str(c['step_id'][i]))} ({esc(str(c['intent'][i]))}) · "
-               f"{esc(str(o.get('reason') or ''))} · {esc(str(c['url'][i]))}")
+    prev_t, prev_row = -1.0, 0
+    for group in groups:
+        first, last = shots[group[0]], shots[group[-1]]
+        path = root / c["frame"][first]
+        ft, lt = float(c["t_ms"][first]), float(c["t_ms"][last])
+        o = obs.get(c["frame"][first], {})
+        did = frame_actions(s.events, prev_row, last + 1)
+        when = fmt_time(ft, 100.0 if duration < 10_000 else 1000.0)
+        if len(group) > 1:
+            when += f"–{fmt_time(lt, 100.0 if duration < 10_000 else 1000.0)}"
+        reason = str(o.get("reason") or c["intent"][first] or "")
+        if len(did) > _MAX_CAPTION:  # a frame after a long stretch: its last actions, the rest counted
+            did = [f"… {len(did) - _MAX_CAPTION} earlier"] + did[-_MAX_CAPTION:]
+        act = esc(" · ".join(did)) if did else "<i>no input</i>"
+        rep = f"<span class='rep'>×{len(group)} unchanged</span>" if len(group) > 1 else ""
+        cap = (f"<span class='act'>{act}</span>{rep}<br><span class='when'>{when} · step "
+               f"{esc(str(c['step_id'][first]))} ({esc(reason)}) · {esc(esc_url(c['url'][first]))}</span>")
         if path.is_file():
             mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
             data = base64.b64encode(path.read_bytes()).decode("ascii")
@@ -255,12 +336,12 @@ def render_view(s: StoredSession, root: Path) -> str:
         else:
             img = f"<svg class='blank' viewBox='0 0 {w} {h}'><text x='20' y='40'>missing {esc(str(path))}</text></svg>"
         parts.append(f"<div class='frame'><div class='cap'>{cap}</div><div class='stage'>{img}"
-                     + _overlay(t, x, y, colors, prev, ft, presses, w, h) + "</div>")
+                     + _overlay(t, x, y, colors, prev_t, lt, presses, w, h) + "</div>")
         if o.get("a11y"):
             parts.append(f"<details><summary>accessibility tree ({o.get('a11y_format')}, "
                          f"{o.get('a11y_bytes')} bytes)</summary><pre>{esc(o['a11y'])}</pre></details>")
         parts.append("</div>")
-        prev = ft
+        prev_t, prev_row = lt, last + 1
     parts.append("</div><h2>Speed profiles</h2>")
     fig = _speed_figure(s)
     if fig:
