@@ -108,7 +108,8 @@ def test_failed_session_page_has_error_captions_and_a_readable_axis(dataset: Pat
         return {
             "failure": await page.locator(".failure").inner_text(),
             "captions": await page.locator(".frame .act").all_inner_texts(),
-            "axis": await page.locator("svg.timeline text[text-anchor=middle]").all_inner_texts(),
+            "axis": await page.locator("svg.timeline text[text-anchor=middle]").evaluate_all(
+                "els => els.map(e => e.textContent)"),
             "shot": await page.screenshot(full_page=False),
         }
 
