@@ -21,12 +21,17 @@ from synthgen.errors import ConfigError, SynthgenError
 
 __all__ = ["app", "main"]
 
+# -h as well as --help everywhere; every option also from SYNTHGEN_<COMMAND>_<OPTION> (the help shows the name)
+CONTEXT = {"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "SYNTHGEN"}
 app = typer.Typer(
     help="Synthetic human-computer interaction telemetry: scripted personas drive real web apps in headless "
-         "Chromium and the output has the schema of real in-page telemetry.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-apps_app = typer.Typer(help="The bundled demo web apps.", no_args_is_help=True)
-scenarios_app = typer.Typer(help="Scenario files: list them, export their JSON Schema.", no_args_is_help=True)
+         "Chromium and the output has the schema of real in-page telemetry. Options come from the command "
+         "line, then SYNTHGEN_<COMMAND>_<OPTION> variables, then synthgen.toml (or [tool.synthgen] in "
+         "pyproject.toml) in the working folder, then the defaults.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, context_settings=CONTEXT)
+apps_app = typer.Typer(help="The bundled demo web apps.", no_args_is_help=True, context_settings=CONTEXT)
+scenarios_app = typer.Typer(help="Scenario files: list them, export their JSON Schema.", no_args_is_help=True,
+                            context_settings=CONTEXT)
 app.add_typer(apps_app, name="apps")
 app.add_typer(scenarios_app, name="scenarios")
 
@@ -54,9 +59,18 @@ def version_cb(value: bool) -> None:
 
 
 @app.callback()
-def _root(version: bool = typer.Option(False, "--version", callback=version_cb, is_eager=True,
+def _root(ctx: typer.Context,
+          version: bool = typer.Option(False, "--version", callback=version_cb, is_eager=True,
                                        help="Print the version and exit.")) -> None:
     """synthgen: synthetic interaction data with no person behind it."""
+    from synthgen.settings import default_map, find_option_file
+
+    try:  # option defaults from synthgen.toml / [tool.synthgen], checked before any command runs
+        source, table = find_option_file()
+        if source is not None:
+            ctx.default_map = default_map(ctx.command, table, source)
+    except SynthgenError as exc:
+        _fail(exc)
 
 
 @app.command()
@@ -123,6 +137,15 @@ def generate(
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="With --engine ray: auto (the cluster "
                                               "`ray start` made here) or ray://HEAD:10001; default: a local Ray."),
     ray_batch: int = typer.Option(0, "--ray-batch", help="With --engine ray: sessions per Ray task (0 = auto)."),
+    tags: Optional[list[str]] = typer.Option(None, "--tags", help="Only the scenarios with one of these tags (their "
+                                             "tags: list; comma-separated or repeated)."),
+    exclude_tags: Optional[list[str]] = typer.Option(None, "--exclude-tags", help="Leave out the scenarios with any "
+                                                     "of these tags (comma-separated or repeated)."),
+    report_json: Optional[Path] = typer.Option(None, "--report-json", help="Also write the run's summary here as "
+                                               "JSON, for CI: counts, speed, folders written, every session with "
+                                               "its status, failures with step, reason and screenshot."),
+    junit_xml: Optional[Path] = typer.Option(None, "--junit-xml", help="Also write the run here as JUnit XML: a "
+                                             "test suite per scenario, a test case per session."),
 ) -> None:
     """Generate a telemetry dataset: personas run the scenarios against the apps in Chromium.
 
@@ -134,6 +157,7 @@ def generate(
     from synthgen.dataset.destination import is_uri
     from synthgen.session import SessionOptions
     from synthgen.dataset.files import parse_file_mode, set_file_mode
+    from synthgen.scenario.select import parse_tags
 
     try:
         if file_mode is not None:
@@ -148,6 +172,7 @@ def generate(
             workers=workers or default_workers(), concurrency=concurrency, chromium=chromium, resume=resume,
             base_url=base_url, exports=parse_exports(export), retries=retries, hang_timeout_s=hang_timeout,
             retry_failed=retry_failed, allow_env_change=allow_env_change,
+            tags=parse_tags(tags), exclude_tags=parse_tags(exclude_tags),
             options=SessionOptions(step_timeout_ms=step_timeout_ms, screenshots=screenshots,
                                    image_format=image_format, image_scale=image_scale, image_quality=image_quality,
                                    mouse_delivery=mouse_delivery, page_clock=page_clock, capture_a11y=capture_a11y, a11y_format=a11y_format, capture_dom=capture_dom,
@@ -160,8 +185,11 @@ def generate(
         bar = Progress(TextColumn("[bold]generate"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
                        TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=not progress)
         task = bar.add_task("sessions", total=None, info="")
+        ran: list[str] = []  # the sessions this run wrote (the report marks them)
         try:
             def on_progress(done: int, total: int, s) -> None:  # type: ignore[no-untyped-def]
+                if s is not None:
+                    ran.append(s.session_id)
                 if not bar.live.is_started:
                     bar.start()
                 info = "" if s is None else (f"[green]{s.session_id}" if s.status == "ok" else f"[red]{s.session_id} failed")
@@ -181,45 +209,45 @@ def generate(
     except SynthgenError as exc:
         _fail(exc)
         return
+    from synthgen.runner.summary import failure_lines, junit_xml as to_junit, run_report, summary_lines
+
     s = summary
-    out.print(f"sessions   {s.ok + s.failed} ({s.ok} ok, {s.failed} failed; {s.sessions_run} run now, "
-              f"{s.sessions_skipped} already there)")
-    out.print(f"events     {s.events:,}")
-    out.print(f"synthetic  {s.synthetic_seconds:,.1f} s of human time")
-    out.print(f"wall       {s.wall_seconds:,.1f} s  ({s.realtime_factor:,.1f}x real time)")
-    out.print(f"peak RSS   {s.peak_rss_mb:,.0f} MB (largest process)")
-    out.print(f"dataset    {s.out}/  ({' '.join(_written_parts(s.out))})", highlight=False, soft_wrap=True)
-    _print_failures("failed", s.failures, s.failed - len(s.earlier_failures))
+    report = run_report(s, exit_code=1 if s.failed else 0, run_now=ran,
+                        sessions=report_json is not None or junit_xml is not None)
+    for line in summary_lines(report):
+        out.print(escape(line), highlight=False, soft_wrap=True)
+    for line in failure_lines(report):
+        label, _, rest = line.partition(" ")
+        err.print(f"[red]{escape(label)}[/] {escape(rest)}" if label == "failed" else escape(line),
+                  highlight=False, soft_wrap=True)
     if s.earlier_failures:
-        _print_failures("failed earlier", s.earlier_failures, len(s.earlier_failures))
         err.print(f"{len(s.earlier_failures)} sessions failed in earlier runs of this job; re-run with "
                   "--retry-failed to run them again", highlight=False)
+    try:
+        _write_reports(report, report_json, junit_xml, to_junit)
+    except SynthgenError as exc:
+        _fail(exc)
     if s.failed:
         raise typer.Exit(1)
 
 
-def _written_parts(root: Any) -> list[str]:
-    """The dataset's folders and files as they are on disk (every one, not a fixed list)."""
-    from synthgen.dataset import layout as L
+def _write_reports(report: dict, report_json: Optional[Path], junit: Optional[Path], to_junit: Any) -> None:
+    """--report-json and --junit-xml, each written whole (owner-only like every file synthgen writes)."""
+    import json as _json
 
-    p = Path(str(root))
-    if not p.is_dir():
-        return ["sessions/", "events/", "personas/", L.MANIFEST_NAME]
-    names = [n + "/" if (p / n).is_dir() else n for n in L.TOP_LEVEL if (p / n).exists()]
-    exports = sorted(d.name for d in (p / L.EXPORTS).iterdir()) if (p / L.EXPORTS).is_dir() else []
-    return [n if n != L.EXPORTS + "/" else f"{L.EXPORTS}/{{{','.join(exports)}}}/" for n in names]
+    from synthgen.dataset.files import write_bytes_atomic
+    from synthgen.errors import OutputError
 
-
-def _print_failures(label: str, failures: list[Any], count: int) -> None:
-    """Each failure on one line with its step and screenshot; every target printed as written (escaped)."""
-    for f in failures[:10]:
-        step = getattr(f, "failed_step", None)
-        where = f" (step {step})" if step and not str(f.error or "").startswith(f"step {step} ") else ""
-        shot = f"; screenshot {f.screenshot}" if getattr(f, "screenshot", None) else ""
-        err.print(f"[red]{label}[/] {escape(f.session_id)}{escape(where)}: {escape(str(f.error))}{escape(shot)}",
-                  highlight=False, soft_wrap=True)
-    if count > 10:
-        err.print(f"... and {count - 10} more (synthgen stats DATASET lists every failure)", highlight=False)
+    for path, data in ((report_json, lambda: (_json.dumps(report, indent=2, default=str) + "\n").encode()),
+                       (junit, lambda: to_junit(report))):
+        if path is None:
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(path, data())
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}; choose another path") from exc
+        out.print(f"report     {escape(str(path))}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -578,6 +606,33 @@ def verify(dataset: Path = typer.Argument(..., help="A dataset written by synthg
     else:
         out.print(f"NOT identical ({len(report.differences)} files differ; {report.seconds:.1f} s)", highlight=False)
         raise typer.Exit(1)
+
+
+def _escape_help(t: typer.Typer) -> None:
+    """Help is printed through Rich, which reads ``[word]`` as markup and drops it (``pip install
+    'synthgen[ray]'`` printed as ``pip install 'synthgen'``): escape every help text once, here."""
+    import inspect
+
+    from typer.models import ArgumentInfo, OptionInfo
+
+    if t.info.help and isinstance(t.info.help, str):
+        t.info.help = escape(t.info.help)
+    for c in t.registered_commands:
+        if c.callback is None:
+            continue
+        if c.help is None and c.callback.__doc__:
+            c.help = escape(inspect.cleandoc(c.callback.__doc__))
+        for p in inspect.signature(c.callback).parameters.values():
+            if isinstance(p.default, (OptionInfo, ArgumentInfo)) and isinstance(p.default.help, str):
+                p.default.help = escape(p.default.help)
+    for g in t.registered_groups:
+        if g.typer_instance is not None:
+            if isinstance(g.help, str):
+                g.help = escape(g.help)
+            _escape_help(g.typer_instance)
+
+
+_escape_help(app)
 
 
 def main() -> None:

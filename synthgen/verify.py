@@ -87,7 +87,8 @@ def config_from_manifest(manifest: dict[str, Any], out: Path, scenarios: list[Pa
         sessions=max([int(c.get("sessions", 1)), *[i + 1 for i in indexes]]), seed=int(c["seed"]), out=out,
         personas=int(c["personas"]), workers=int(c.get("workers", 1)), concurrency=int(c.get("concurrency", 2)),
         options=options, base_url=c.get("base_url"), exports=tuple(c.get("exports", ())),
-        retries=int(c.get("retries", 1)), hang_timeout_s=float(c.get("hang_timeout_s", 30.0)))
+        retries=int(c.get("retries", 1)), hang_timeout_s=float(c.get("hang_timeout_s", 30.0)),
+        tags=tuple(c.get("tags", ())), exclude_tags=tuple(c.get("exclude_tags", ())))
 
 
 def verify_dataset(root: Path, *, scenarios: list[Path] | None = None, workers: int | None = None,

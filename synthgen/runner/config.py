@@ -54,6 +54,8 @@ class GenerateConfig:
     hang_timeout_s: float = DEFAULT_HANG_TIMEOUT_S  # a page that answers nothing this long is hung
     retry_failed: bool = False  # run again the sessions earlier runs of this job recorded as failed
     allow_env_change: bool = False  # continue a dataset made under another environment fingerprint
+    tags: tuple[str, ...] = ()  # only scenarios with one of these tags (empty: every scenario)
+    exclude_tags: tuple[str, ...] = ()  # and none of these
 
     def validate(self) -> None:
         if str(self.out).strip() == "":

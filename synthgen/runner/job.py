@@ -62,6 +62,10 @@ def job_identity(cfg: GenerateConfig, scenarios: list[Scenario]) -> Job:
 def prepare_job(cfg: GenerateConfig) -> PreparedJob:
     """Load and check the scenarios, draw the persona pool, and name the job."""
     scenarios = load_scenarios(cfg.scenarios)
+    if cfg.tags or cfg.exclude_tags:
+        from synthgen.scenario.select import select_by_tags
+
+        scenarios = select_by_tags(scenarios, cfg.tags, cfg.exclude_tags)
     names = [s.name for s in scenarios]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

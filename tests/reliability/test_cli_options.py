@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -78,4 +79,39 @@ def test_failed_sessions_exit_1_and_are_listed(tmp_path: Path, faults_url: str) 
     assert r.exit_code == 1, r.output
     assert "sessions   2 (1 ok, 1 failed" in r.output
     assert "failed faults-missing-s0-00000: step 2 'click': " in r.output
-    assert "missing.yaml:" in r.output and ": testid=no-such-button matched no visible element" in r.output
+    # file:line, the full target, the nearest test ids on the page (issue 19)
+    assert re.search(r"missing\.yaml:\d+: testid=no-such-button (matched no visible element|did not appear)", r.output)
+    assert "nearest visible test ids: " in r.output
+    assert "; screenshot frames/faults-missing-s0-00000/" in r.output
+    assert "2 sessions run now)" in r.output
+
+
+@pytest.mark.browser
+def test_report_json_and_junit_xml_for_ci(tmp_path: Path, faults_url: str) -> None:
+    import json
+    from xml.etree import ElementTree as ET
+
+    args = ["generate", "-s", QUICK, "-s", str(scenario("missing")), "-n", "1", "--no-progress", "--base-url",
+            faults_url, "-o", str(tmp_path / "out"), "--personas", "3", "--report-json", str(tmp_path / "r.json"),
+            "--junit-xml", str(tmp_path / "junit.xml")]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 1, r.output
+    rep = json.loads((tmp_path / "r.json").read_text())
+    assert rep["format"] == "synthgen-run-report/1" and rep["exit_code"] == 1
+    assert rep["sessions"] == {"total": 2, "ok": 1, "failed": 1, "run_now": 2, "already_there": 0}
+    assert rep["realtime_factor"] > 0 and "events/" in rep["written"] and "sessions/" in rep["written"]
+    (fail,) = rep["failures"]
+    assert fail["session_id"] == "faults-missing-s0-00000" and fail["failed_step"] == "2"
+    assert fail["screenshot"].startswith("frames/faults-missing-s0-00000/") and fail["screenshot"].endswith("-failure.jpg")
+    assert (tmp_path / "out" / fail["screenshot"]).is_file()
+    assert {(s["session_id"], s["status"], s["run_now"]) for s in rep["session_list"]} == {
+        ("faults-quick-s0-00000", "ok", True), ("faults-missing-s0-00000", "failed", True)}
+    root = ET.parse(tmp_path / "junit.xml").getroot()
+    assert (root.get("tests"), root.get("failures")) == ("2", "1")
+    failed = root.find("testsuite[@name='faults-missing']/testcase/failure")
+    assert failed is not None and "testid=no-such-button" in (failed.get("message") or "")
+    # the same command again: nothing to run, so no speed figure; the earlier failure is listed
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 1, r.output
+    assert "no session run now" in r.output and "failed earlier faults-missing-s0-00000" in r.output
+    assert json.loads((tmp_path / "r.json").read_text())["realtime_factor"] is None
