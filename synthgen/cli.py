@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from synthgen import __version__
 from synthgen.errors import ConfigError, SynthgenError
+from synthgen.report_gate import MIN_MOVES
 
 __all__ = ["app", "main"]
 
@@ -396,16 +397,34 @@ def report(dataset: Optional[Path] = typer.Argument(None, help="A generated data
                                          "balabit."),
            out_file: Path = typer.Option(Path("output/fidelity.html"), "--out", "-o", help="HTML file to write."),
            seed: int = typer.Option(0, "--seed"),
-           quick: bool = typer.Option(False, "--quick", help="Smaller samples, faster.")) -> None:
-    """Fidelity report: synthetic vs real human input, metrics, plots and the discriminator AUC (HTML)."""
+           quick: bool = typer.Option(False, "--quick", help="Smaller samples, faster."),
+           min_moves: int = typer.Option(MIN_MOVES, "--min-moves", help="Refuse a dataset with fewer click-to-click "
+                                         "moves than this: a detector's AUC from fewer is noise (README, Fidelity)."),
+           progress: bool = typer.Option(True, "--progress/--no-progress", help="Show what it is doing.")) -> None:
+    """Fidelity report: synthetic vs real human input, metrics, plots and the discriminator AUC (HTML).
+
+    Example: synthgen report output/run1 --out output/run1-fidelity.html
+    """
+    from rich.progress import SpinnerColumn
+
     from synthgen.fidelity.report import write_report
+    from synthgen.report_gate import check_enough_moves
 
     try:
-        path = write_report(dataset, out_file, reference=reference, seed=seed, quick=quick)
+        with Progress(SpinnerColumn(), TextColumn("[bold]report[/] {task.description}"), TimeElapsedColumn(),
+                      console=err, transient=True, disable=not progress) as bar:
+            task = bar.add_task("reading the dataset's moves")
+            if dataset is not None:
+                n = check_enough_moves(dataset, reference, min_moves)
+                bar.update(task, description=f"{n} moves against {escape(reference)}'s people: fitting the "
+                           "detectors, typing and plots (a minute or two)")
+            else:
+                bar.update(task, description="simulating personas and fitting the detectors (a minute or two)")
+            path = write_report(dataset, out_file, reference=reference, seed=seed, quick=quick)
     except (SynthgenError, FileNotFoundError) as exc:
         _fail(exc)
         return
-    out.print(f"report     {path}")
+    out.print(f"report     {escape(str(path))}", highlight=False)
 
 
 @app.command("export")
