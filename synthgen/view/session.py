@@ -231,8 +231,10 @@ def frame_actions(events: pa.Table, lo: int, hi: int) -> list[str]:
             out.append(f"scrolled {abs(wheel):.0f} px {'down' if wheel > 0 else 'up'}")
             wheel = 0.0
 
+    moved = False
     for i in range(lo, min(hi, len(c["type"]))):
         ty = c["type"][i]
+        moved = moved or ty == "mousemove"
         if ty == "keydown":
             k, mods = c["key"][i] or "", int(c["modifiers"][i] or 0)
             if k in ("Shift", "Control", "Alt", "Meta", "CapsLock"):
@@ -253,7 +255,7 @@ def frame_actions(events: pa.Table, lo: int, hi: int) -> list[str]:
             else:
                 out.append(f"{what} {_short(c['target'][i])}".strip())
     flush()
-    return out
+    return out or (["moved the pointer"] if moved else [])
 
 
 def esc_url(url: str | None, most: int = 60) -> str:
