@@ -140,6 +140,26 @@ NOT_RUN = {
 }
 
 
+#: README commands the tests here run (as written, or with SUBSTITUTE)
+RUN_BY_TESTS = (
+    "--scenario scenarios/webmail/compose_send.yaml", "--tags smoke", "--export trajectories,rrweb,balabit",
+    "synthgen export out/run", "synthgen view out/run", "synthgen replay out/run", "synthgen stats out/run",
+    "synthgen audit output/run1", "synthgen env", "synthgen verify output/demo", "synthgen lint scenarios/",
+    "synthgen scenarios schema", "synthgen scenarios list", "--help", "-h",
+)
+
+
+def test_every_readme_command_is_run_or_explained() -> None:
+    for line, cmd in shell_commands():
+        words = cmd.split()[1:]
+        if all(re.fullmatch(r"[a-z]+", w) for w in words):
+            continue  # a command named in the text
+        if re.search(r"\b(DATASET|ID|FILE|URL|NAME)\b|<|\[|\.\.\.", cmd):
+            continue  # a template with placeholders (its options are parsed above)
+        assert any(k in cmd for k in RUN_BY_TESTS) or any(k in cmd for k in NOT_RUN), \
+            f"README.md:{line}: {cmd!r} is neither run by a test here nor listed in NOT_RUN with a reason"
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_readme_dataset_commands_and_snippets_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,7 +173,8 @@ def test_readme_dataset_commands_and_snippets_run(tmp_path: Path, monkeypatch: p
     def run(cmd: str, *, ok: tuple[int, ...] = (0,)) -> str:
         for a, b in SUBSTITUTE.items():
             cmd = cmd.replace(a, b)
-        cmd = re.sub(r"(out|output)/(run1?|demo)\b", str(out), cmd)
+        cmd = re.sub(r"\b(out|output)/(run1?|demo)\b", str(out), cmd)
+        cmd = re.sub(r"\b(?:out|output)/([\w-]+)", lambda m: str(tmp_path / m.group(1)), cmd)  # never the repo's
         r = runner.invoke(app, shlex.split(cmd)[1:])
         assert r.exit_code in ok, f"{cmd}: exit {r.exit_code}\n{r.output}"
         return r.output
@@ -166,6 +187,8 @@ def test_readme_dataset_commands_and_snippets_run(tmp_path: Path, monkeypatch: p
     first = block_commands("--sessions 20 --seed 7")[0]  # the first example of Generate, one session
     run(first)
     shutil.rmtree(out)
+    (tags,) = [c for c in block_commands("--sessions 20 --seed 7") if "--tags" in c]
+    assert "sessions   2 (2 ok" in run(tags)  # the smoke-tagged scenario of scenarios/ (webmail compose_send)
     for cmd in block_commands("--export trajectories,rrweb,balabit"):  # generate with captures, export, view, stats
         run(cmd)
     assert (out / "exports" / "rrweb").is_dir() and any((out / "frames").iterdir())
@@ -203,3 +226,17 @@ def test_readme_quick_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         r = runner.invoke(app, shlex.split(cmd)[1:])
         assert r.exit_code == 0, f"{cmd}: {r.output}"
     assert (tmp_path / "scenario.schema.json").stat().st_size > 1000
+
+
+def test_readme_option_file_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's synthgen.toml example is read and every key in it checked against the CLI."""
+    from synthgen.settings import default_map, find_option_file
+
+    (_, text), = _blocks("toml")
+    (tmp_path / "synthgen.toml").write_text(text)
+    source, table = find_option_file(tmp_path)
+    assert source == "synthgen.toml"
+    dm = default_map(typer.main.get_command(app), table, source)
+    assert dm["generate"]["sessions"] == 20 and dm["verify"]["chromium"] == dm["generate"]["chromium"]
+    monkeypatch.chdir(tmp_path)  # and the CLI starts with it
+    assert CliRunner().invoke(app, ["scenarios", "list", str(REPO / "scenarios" / "_examples")]).exit_code == 0
