@@ -19,7 +19,7 @@ from typing import Any
 from synthgen.scenario.loader import TOP_LEVEL_KEYS
 from synthgen.scenario.model import NAME_PATTERN
 from synthgen.scenario.steps import STEP_KINDS
-from synthgen.scenario.targets import LOCATOR_KINDS
+from synthgen.scenario.targets import ARIA_ROLES, LOCATOR_KINDS
 from synthgen.scenario.templating import FAKER_PROVIDERS, FILTERS
 
 __all__ = ["scenario_json_schema", "SCHEMA_ID"]
@@ -62,6 +62,9 @@ def _inline_target_obj(props: dict[str, Any], required: tuple[str, ...] = ()) ->
 
 _TARGET_PROPS: dict[str, Any] = {
     **{k: {"type": ["string", "number"]} for k in LOCATOR_KINDS},
+    # the roles the loader accepts (ARIA's, as get_by_role knows them), or a template rendered at run time
+    "role": {"anyOf": [{"enum": list(ARIA_ROLES)}, {"type": "string", "pattern": r"\{\{"}],
+             "description": "an ARIA role: button, link, textbox, checkbox, heading, dialog, menuitem, tab, ..."},
     "name": {"type": ["string", "number"], "description": "accessible name (with role)"},
     "exact": {"type": "boolean"},
     "nth": {"type": "integer", "description": "0-based; negative counts from the end"},

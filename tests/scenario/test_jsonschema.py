@@ -53,3 +53,10 @@ def test_short_forms_valid(validator: "jsonschema.Draft202012Validator", step: s
 ])
 def test_invalid_rejected(validator: "jsonschema.Draft202012Validator", text: str) -> None:
     assert list(validator.iter_errors(as_data(text)))
+
+
+def test_roles_are_checked_in_the_editor_too(validator: "jsonschema.Draft202012Validator") -> None:
+    """The schema refuses the role the loader refuses (issue 19: role=buton), and accepts a template."""
+    assert list(validator.iter_errors(as_data(f"{HEAD}steps:\n  - click: {{role: button, name: Send}}\n"))) == []
+    assert list(validator.iter_errors(as_data(f"{HEAD}steps:\n  - click: {{role: '{{{{ var.r }}}}'}}\n"))) == []
+    assert list(validator.iter_errors(as_data(f"{HEAD}steps:\n  - click: {{role: buton, name: Send}}\n")))
