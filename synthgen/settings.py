@@ -55,8 +55,14 @@ def find_option_file(cwd: Path | None = None) -> tuple[str | None, dict[str, Any
         if not path.is_file():
             continue
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError) as exc:
+            raise ConfigError(str(path), "", f"cannot be read ({exc}); fix it or remove it") from None
+        if path != own and "tool.synthgen" not in text:
+            continue  # a pyproject.toml that does not speak to synthgen: not ours to judge
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(path), "", f"cannot be read as TOML ({exc}); fix it or remove it") from None
         table = pick(data)
         if table is None:

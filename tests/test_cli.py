@@ -89,6 +89,15 @@ def test_pyproject_tool_table_and_top_level_keys(tmp_path: Path, monkeypatch: py
     assert "seed=-7" in _sessions_error(tmp_path)
 
 
+def test_a_broken_pyproject_without_our_table_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[project\nname = \n")
+    assert invoke("scenarios", "list", str(REPO / "scenarios" / "_examples")).exit_code == 0
+    (tmp_path / "pyproject.toml").write_text("[tool.synthgen\nseed = 1\n")
+    r = invoke("scenarios", "list", str(REPO / "scenarios" / "_examples"))
+    assert r.exit_code == 2 and "cannot be read as TOML" in r.output
+
+
 @pytest.mark.parametrize("text, message", [
     ("[generate]\nsesions = 3\n", "synthgen.toml [generate] sesions=3: no such option of synthgen generate; "
                                   "did you mean 'sessions'?"),
