@@ -72,8 +72,10 @@ def simulated_moves(seed: int = 0, n_personas: int = 26) -> list[Move]:
     True
     """
     from synthgen.fidelity.simulate import simulate_point_click
+    from synthgen.motor.mouse import recording_style
 
-    sim = simulate_point_click(n_personas=n_personas, seed=seed)
+    with recording_style("freihaut"):  # that study's page, as it logged moves
+        sim = simulate_point_click(n_personas=n_personas, seed=seed)
     ev, w = freihaut_recording(sim.events, sim.widths)
     return segment_moves(ev, widths=w, click_time="up")
 

@@ -48,13 +48,14 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import ndtr
 
-from synthgen.motor.mouse_fit import clock_table, mouse_fit
+from synthgen.motor.mouse_fit import GEN_PATH, STYLES, clock_table, learned_paths, mouse_fit
 from synthgen.motor.params import MouseParams
 from synthgen.motor.timing import _clip, lognormal_ms
 from synthgen.motor.types import Box, ButtonAction, MousePath
@@ -93,6 +94,32 @@ _CORR_BEND = 0.5
 _EARLY_FIRST = 0.03
 _EARLY_SHORT = 0.4
 _EARLY_LONG = 0.65
+#: Reaches drawn by the learned step model (:mod:`synthgen.motor.mouse_fit`, ``data/mouse_gen.npz``):
+#: module switch, and the shortest such reach (px); shorter nudges, drags and idle drift use the planner.
+LEARNED = True
+LEARNED_MIN_PX = 8.0
+#: The recording setup the learned model draws (see :data:`synthgen.motor.mouse_fit.STYLES`): a current
+#: browser page logging every DOM ``mousemove`` (SapiMouse). ``recording_style`` switches it for a block.
+STYLE = "sapimouse"
+
+
+@contextlib.contextmanager
+def recording_style(name: str):
+    """Draw learned moves in another recording setup's style inside a ``with`` block (e.g. ``"freihaut"``
+    to re-enact that study's task as its page logged it).
+
+    >>> with recording_style("freihaut"):
+    ...     STYLE
+    'freihaut'
+    """
+    global STYLE
+    if name not in STYLES:
+        raise ValueError(f"style={name!r}: must be one of {', '.join(STYLES)}")
+    old, STYLE = STYLE, name
+    try:
+        yield
+    finally:
+        STYLE = old
 
 
 @dataclass(frozen=True)
@@ -706,7 +733,22 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
         z = np.empty(0)
         return MoveBatch(z, z.copy(), z.copy(), np.zeros(1, dtype=np.int64), np.empty((0, 2)))
     E = _click_points(rng, p, box, viewport) if ends is None else np.asarray(ends, dtype=np.float64).reshape(n, 2)
+    if LEARNED and onset and slowdown == 1.0 and GEN_PATH.is_file():
+        learned = _learned_rows(S, E, box)
+        if learned.any():
+            return _with_learned(rng, p, S, E, box, t0, viewport, learned, homing, overshoot_scale)
+    return _planned(rng, p, S, E, box, t0, viewport, homing=homing, slowdown=slowdown,
+                    overshoot_scale=overshoot_scale, onset=onset)
 
+
+def _planned(rng: np.random.Generator, p: MouseParams, S: np.ndarray, E: np.ndarray, box: np.ndarray,
+             t0: np.ndarray, viewport: tuple[int, int], *, homing: bool | np.ndarray, slowdown: float,
+             overshoot_scale: float, onset: bool) -> MoveBatch:
+    """The parametric planner (strokes, frames, noise) for moves whose aim points are already drawn."""
+    n = S.shape[0]
+    if n == 0:
+        z = np.empty(0)
+        return MoveBatch(z, z.copy(), z.copy(), np.zeros(1, dtype=np.int64), np.empty((0, 2)))
     a = _aim(rng, p, S, E, box, slowdown)
     st = _plan_strokes(rng, p, a, box, t0, viewport, overshoot_scale=overshoot_scale, onset=onset, homing=homing)
     t, te, mi, off = _frames(rng, p, st)
@@ -721,6 +763,77 @@ def plan_moves_batch(rng: np.random.Generator, p: MouseParams, starts: np.ndarra
     tk, xk, yk, offsets = _early_resumes(rng, p.frame_ms, t[keep], x[keep], y[keep], mk, S, st.t_on, t_twitch,
                                          offsets)
     return MoveBatch(t_ms=tk, x=xk, y=yk, offsets=offsets, ends=a.E)
+
+
+def _learned_rows(S: np.ndarray, E: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """Which moves the learned step model draws: whole-px ends inside their box, far enough to be a reach."""
+    Er = np.round(E)
+    inside = ((Er == E).all(axis=1)
+              | ((Er[:, 0] >= box[:, 0]) & (Er[:, 0] <= box[:, 0] + box[:, 2])
+                 & (Er[:, 1] >= box[:, 1]) & (Er[:, 1] <= box[:, 1] + box[:, 3])))
+    return inside & (np.hypot(*(Er - np.round(S)).T) >= LEARNED_MIN_PX)
+
+
+def _with_learned(rng: np.random.Generator, p: MouseParams, S: np.ndarray, E: np.ndarray, box: np.ndarray,
+                  t0: np.ndarray, viewport: tuple[int, int], learned: np.ndarray, homing: bool | np.ndarray,
+                  overshoot_scale: float) -> MoveBatch:
+    """Moves ``learned`` from the learned step model (:func:`~synthgen.motor.mouse_fit.learned_paths`), the
+    others from the parametric planner; merged back in the input order."""
+    n = S.shape[0]
+    li, pi = np.flatnonzero(learned), np.flatnonzero(~learned)
+    hom = np.broadcast_to(np.asarray(homing, dtype=bool), (n,))
+    lead = lognormal_ms(rng, p.onset_ms, p.onset_sigma, 0.0, 10.0 * p.onset_ms + 1.0, size=li.size)
+    lead = lead + np.where(hom[li], lognormal_ms(rng, p.homing_ms, 0.25, 0.4 * p.homing_ms, 3.0 * p.homing_ms,
+                                                 size=li.size), 0.0)
+    Sl = np.round(S[li])
+    tl, xl, yl, offl = learned_paths(rng, Sl, E[li], box[li], t0[li] + lead, viewport, style=STYLES[STYLE],
+                                     tempo=_tempo(p, Sl, E[li]))
+    bp = _planned(rng, p, S[pi], E[pi], box[pi], t0[pi], viewport, homing=hom[pi], slowdown=1.0,
+                  overshoot_scale=overshoot_scale, onset=True)
+    counts = np.zeros(n, dtype=np.int64)
+    counts[li] = np.diff(offl)
+    counts[pi] = np.diff(bp.offsets)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    t, x, y = (np.empty(int(offsets[-1])) for _ in range(3))
+    for idx, (tt, xx, yy, oo) in ((li, (tl, xl, yl, offl)), (pi, (bp.t_ms, bp.x, bp.y, bp.offsets))):
+        if idx.size == 0:
+            continue
+        dst = np.repeat(offsets[idx] - oo[:-1], np.diff(oo)) + np.arange(int(oo[-1]))
+        t[dst], x[dst], y[dst] = tt, xx, yy
+    ends = E.copy()
+    # where each learned move stopped (its start if it made no sample)
+    has = np.diff(offl) > 0
+    last = np.maximum(offl[1:] - 1, 0)
+    ends[li] = np.where(has[:, None], np.c_[xl[last], yl[last]] if xl.size else Sl, Sl)
+    if pi.size:
+        ends[pi] = bp.ends
+    return MoveBatch(t_ms=t, x=x, y=y, offsets=offsets, ends=ends)
+
+
+#: The reference's target widths (px) by recording setup: Freihaut's circles, SapiMouse's 80-100 px shapes.
+_REF_WIDTH = {"freihaut": 33.0, "sapimouse": 90.0}
+
+
+def _tempo(p: MouseParams, S: np.ndarray, E: np.ndarray) -> np.ndarray:
+    """Log-duration shift of learned moves: this persona's Fitts time over the population median persona's,
+    at the same distance and the reference's target size.
+
+    The learned model draws the reference people's pace; a persona's own ``fitts_a_ms``, ``fitts_b_ms``
+    make it a little faster or slower (population SD about 0.08 in log time). Target size is not carried
+    over: the model saw one size per recording setup, and telling it "take longer" for a small target
+    made its moves wander (real moves that take long are the crooked ones), so a small target only
+    changes where the move may end (inside the box).
+
+    >>> float(_tempo(MouseParams(fitts_b_ms=MouseParams().fitts_b_ms * 1.5), np.zeros((1, 2)), np.array([[300.0, 10]]))[0]) > 0
+    True
+    """
+    D = np.hypot(E[:, 0] - S[:, 0], E[:, 1] - S[:, 1])
+    ref = MouseParams()
+    idx = fitts_id(D, _REF_WIDTH[STYLE])
+    mine = p.fitts_a_ms + p.fitts_b_ms * idx
+    typical = ref.fitts_a_ms + ref.fitts_b_ms * idx
+    return np.clip(np.log(np.maximum(mine, 1.0) / np.maximum(typical, 1.0)), -0.7, 0.7)
 
 
 def _box_array(target: Box) -> np.ndarray:

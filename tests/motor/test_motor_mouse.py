@@ -12,6 +12,16 @@ from synthgen.motor.types import Box
 VP = (1920, 1080)
 
 
+@pytest.fixture
+def planner(monkeypatch):
+    """The parametric planner alone (sigma-lognormal strokes, frames, noise): these tests check its own
+    knobs. By default reaches of 8 px or more come from the learned step model (tests in
+    test_motor_mouse_learned.py); the planner still makes nudges, drags and idle drift."""
+    from synthgen.motor import mouse
+
+    monkeypatch.setattr(mouse, "LEARNED", False)
+
+
 def _moves(rng: np.random.Generator, p: MouseParams, n: int, dist: float = 300.0, w: float = 33.0):
     ang = rng.uniform(0, 2 * np.pi, n)
     starts = np.c_[960 + dist / 2 * np.cos(ang), 540 + dist / 2 * np.sin(ang)]
@@ -75,15 +85,16 @@ def test_click_points_are_gaussian_around_centre(rng: np.random.Generator) -> No
     dx = b.ends[:, 0] - 200.0
     # not uniform over the box: most clicks near the centre, few near the edges
     assert np.mean(np.abs(dx) < 20) > 0.6
-    assert np.mean(np.abs(dx) > 80) < 0.02
-    assert abs(np.median(dx)) < 2.0
+    assert np.mean(np.abs(dx) > 80) < 0.04  # a learned move stops where the hand stops, near the aim
+    assert abs(np.median(dx)) <= 3.0  # centred within a few px (a learned move may stop a little past)
 
 
 def test_frame_cadence(rng: np.random.Generator) -> None:
     _, b = _moves(rng, MouseParams(), 300)
     dt = np.concatenate([np.diff(b.path(i).t_ms) for i in range(len(b))])
     assert 15.0 <= np.median(dt) <= 19.0
-    assert np.mean(dt < 14.0) < 0.01  # never faster than the display
+    # mostly display frames; an early event now and then (60 Hz SapiMouse pages: 4.4% under 14 ms)
+    assert np.mean(dt < 14.0) < 0.06
 
 
 def _speed(path) -> tuple[np.ndarray, np.ndarray]:
@@ -142,7 +153,7 @@ def test_paths_curve_to_both_sides(rng: np.random.Generator) -> None:
     assert 0.25 < np.mean(np.array(signs) > 0) < 0.75
 
 
-def test_fitts_law_slope_on_population(population: list[MotorProfile]) -> None:
+def test_fitts_law_slope_on_population(population: list[MotorProfile], planner) -> None:
     rng = np.random.default_rng(11)
     ids, mts = [], []
     for prof in population[:80]:
@@ -286,7 +297,7 @@ def _edge_moves(rng: np.random.Generator, p: MouseParams, n: int) -> tuple[np.nd
     return starts, ends, plan_moves_batch(rng, p, starts, boxes, np.zeros(n), VP)
 
 
-def test_paths_stay_inside_the_viewport_by_construction(rng: np.random.Generator) -> None:
+def test_paths_stay_inside_the_viewport_by_construction(rng: np.random.Generator, planner) -> None:
     # Strongly bowed, noisy, overshooting moves along the edges: a bow that would leave the viewport
     # bends inwards instead of being clamped onto the edge row (where it would brush hover menus).
     p = MouseParams(curvature=1.2, curvature_bias=0.0, tremor_px=4.0, overshoot_prob=0.6, sloppy_prob=0.3)
@@ -337,7 +348,7 @@ def test_click_slip(rng: np.random.Generator) -> None:
     assert all(a.slip is None for _ in range(200) for a in plan_click(rng, p, (9.0, 9.0), 0.0, clicks=2))
 
 
-def test_crisp_stops_end_moves_on_larger_steps() -> None:
+def test_crisp_stops_end_moves_on_larger_steps(planner) -> None:
     def last_steps(p: MouseParams) -> float:
         starts, b = _moves(np.random.default_rng(8), p, 400)
         out = []
@@ -352,7 +363,7 @@ def test_crisp_stops_end_moves_on_larger_steps() -> None:
     assert last_steps(crisp) > last_steps(soft) + 0.1
 
 
-def test_first_event_of_a_move_keeps_to_the_frames() -> None:
+def test_first_event_of_a_move_keeps_to_the_frames(planner) -> None:
     # The reference has the first mousemove of a move off the frame grid in ~5 % of moves; later
     # resumptions after a stop in 25-50 %.
     p = MouseParams(twitch_prob=0.0, frame_jitter_ms=0.0, fitted_clock=False)
@@ -363,7 +374,7 @@ def test_first_event_of_a_move_keeps_to_the_frames() -> None:
     assert off_grid.mean() < 0.08
 
 
-def test_overshooting_moves_pause_before_turning_back() -> None:
+def test_overshooting_moves_pause_before_turning_back(planner) -> None:
     def gap(p: MouseParams) -> float:
         starts, b = _moves(np.random.default_rng(10), p, 800)
         dur, over = [], []
@@ -383,7 +394,7 @@ def test_overshooting_moves_pause_before_turning_back() -> None:
     assert gap(waits) > gap(base) + 40.0
 
 
-def test_fitted_clock_wobbles_like_a_real_page():
+def test_fitted_clock_wobbles_like_a_real_page(planner):
     """The fitted event clock (data/mouse_fit.json): whole-ms intervals, mostly 16/17 ms with some
     15 and 18 ms, an 18 ms interval usually followed by a 16 ms one, and the mean frame on ~16.67 ms."""
     p = MouseParams(twitch_prob=0.0)
@@ -398,7 +409,7 @@ def test_fitted_clock_wobbles_like_a_real_page():
     assert abs(float(frames.mean()) - 16.67) < 0.3
 
 
-def test_sensor_quantisation_keeps_the_path_and_the_end():
+def test_sensor_quantisation_keeps_the_path_and_the_end(planner):
     """With the sensor on, the pointer still starts and ends where planned and stays near the hand's path."""
     rng = np.random.default_rng(12)
     p = MouseParams(sensor_gain=1.0)
