@@ -178,6 +178,8 @@ QUIET_JS = """
 # clock (Playwright's clock replaces requestAnimationFrame and setTimeout in the page).
 NATIVE_JS = ("if (!window.__sgNative) window.__sgNative = {raf: window.requestAnimationFrame.bind(window), "
              "timeout: window.setTimeout.bind(window)};")
+#: The longest a check waits (wall) for the page's queued tasks (QUIET_JS) before looking anyway.
+TASKS_WAIT_S = 2.0
 #: How far before the session's start the page clock is installed (see PlaywrightDriver.start_clock).
 CLOCK_LEAD_MS = 1000.0
 #: Page time granted per step while the session waits for the page (a wait_for, a target still appearing).
@@ -255,7 +257,9 @@ class PlaywrightDriver(PageExtras):
         planned time of each input) and while the session waits for the page. An app's debounce, autosave,
         toast and date see a person's pace, whatever the machine's speed.
         """
-        await self.page.add_init_script(NATIVE_JS)
+        # On the context, before the clock: a pop-up the session follows gets the browser's own timers too
+        # (page-level, a pop-up had none, and a helper waiting on the paused fake setTimeout hung for ever).
+        await self.page.context.add_init_script(NATIVE_JS)
         seconds = epoch_ms / 1000.0
         # Installed a second early, then paused at the start: the installed clock ticks with real time until
         # paused, and pausing at a time it has already passed is an error (seen under load). Date is then
@@ -340,9 +344,11 @@ class PlaywrightDriver(PageExtras):
     async def _tasks_run(self) -> bool:
         # The page's queued tasks (a hashchange, a response's handler) run before it is checked (QUIET_JS).
         try:
-            await self.page.evaluate(QUIET_JS)
+            await asyncio.wait_for(self.page.evaluate(QUIET_JS), TASKS_WAIT_S)
         except PlaywrightError:
             pass  # the document is being replaced: the check that follows sees the new one or waits
+        except asyncio.TimeoutError:
+            pass  # a page whose timers cannot run (no native timer in it): check it as it is
         return True
 
     async def _visible(self, loc: Any) -> bool:
@@ -355,7 +361,7 @@ class PlaywrightDriver(PageExtras):
 
     async def goto(self, url: str, timeout_ms: float) -> None:
         if not self._init_script:
-            await self.page.add_init_script(LEAVING_JS + HASH_JS)
+            await self.page.context.add_init_script(LEAVING_JS + HASH_JS)  # pop-ups included
             self._init_script = True
         before = self._nav_started
         self._poked = True
