@@ -696,15 +696,20 @@ class _Session:
                 await self.driver.wait_idle(step.idle_ms, t)
             else:
                 await self.driver.wait_url(render(step.url or "", self.ctx), t)
+        except TargetMissing as exc:  # a target that never appeared, with what the page has instead
+            raise TargetNotFoundError(self.step_id, "wait_for", f"{self.spec.scenario.where(step)}: {exc}",
+                                      fix=exc.fix or "check the expected element, or raise timeout_ms") from exc
         except PlaywrightTimeout as exc:
+            where = self.spec.scenario.where(step)
             if step.idle_ms is not None:
-                raise StepError(self.step_id, "wait_for", f"the app did not go idle for {step.idle_ms:.0f} ms "
-                                f"within {t:.0f} ms: {_first_line(exc)}",
+                raise StepError(self.step_id, "wait_for", f"{where}: the app did not go idle for {step.idle_ms:.0f} "
+                                f"ms within {t:.0f} ms: {_first_line(exc)}",
                                 fix="raise timeout_ms, or wait for an element instead (a page that polls never idles)") from exc
             what = step.text or (step.target.describe() if step.target else step.url)
             became = {"visible": "appear", "attached": "appear in the page", "hidden": "go out of sight",
                       "detached": "leave the page"}[step.state]
-            raise TargetNotFoundError(self.step_id, "wait_for", f"{what!r} did not {became} within {t:.0f} ms",
+            raise TargetNotFoundError(self.step_id, "wait_for", f"{where}: {what!r} did not {became} within "
+                                      f"{t:.0f} ms at {await self.driver.current_url()}",
                                       fix="check the expected text/element/URL, or raise timeout_ms") from exc
         self._caught_up()
         # Synthetic, not wall time: a person notices the change after a reaction time.
@@ -725,12 +730,16 @@ class _Session:
                 await self.driver.wait_value(step.field, render(step.value or "", self.ctx), t)
             else:
                 await self.driver.wait_url(render(step.url or "", self.ctx), t)
+        except TargetMissing as exc:
+            raise AssertionFailedError(self.step_id, "assert", f"{self.spec.scenario.where(step)}: expected "
+                                       f"{exc}", fix="check the scenario's earlier steps reached this state") from exc
         except PlaywrightTimeout as exc:
             what = (f"text {step.text!r} visible" if step.text is not None else
                     f"{step.visible.describe()} visible" if step.visible else
                     f"{step.field.describe()} to hold {render(step.value or '', self.ctx)!r} ({_first_line(exc)})"
                     if step.field else f"URL matches {step.url!r}")
-            raise AssertionFailedError(self.step_id, "assert", f"expected {what}; page is at "
+            raise AssertionFailedError(self.step_id, "assert", f"{self.spec.scenario.where(step)}: expected {what}; "
+                                       "page is at "
                                        f"{await self.driver.current_url()}",
                                        fix="check the scenario's earlier steps reached this state") from exc
 

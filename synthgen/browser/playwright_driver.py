@@ -532,6 +532,7 @@ class PlaywrightDriver(PageExtras):
             await self._until(lambda: self._visible(loc), timeout_ms, f"text {text!r} did not appear")
         await loc.first.wait_for(state="visible", timeout=timeout_ms)
 
+    @maps_target_errors  # what the page has instead, named in the error (synthgen/browser/locate.py)
     async def wait_target(self, target: Target, timeout_ms: float) -> None:
         loc = chosen(self.page, target)
         if self._clock_on:

@@ -61,3 +61,20 @@ def test_invalid_css_is_a_synthgen_error_with_the_fix(env: Any) -> None:
     e = env.run(_locate(env.browser, Target(css="div[[oops")))
     assert str(e).startswith("css=div[[oops is not a valid selector (")
     assert e.fix and "css=" in e.fix
+
+
+def test_wait_for_a_target_names_the_nearest_too(env: Any) -> None:
+    async def run() -> TargetMissing:
+        ctx = await env.browser.new_context(viewport={"width": 1280, "height": 800})
+        try:
+            driver = PlaywrightDriver(await ctx.new_page(), (1280, 800))
+            await driver.goto(f"http://{BUNDLED_HOST}/shop/", 10_000)
+            with pytest.raises(TargetMissing) as info:
+                await driver.wait_target(Target(role="button", name="Add to cart", exact=True), 600)
+            return info.value
+        finally:
+            await ctx.close()
+
+    e = env.run(run())
+    assert str(e).startswith("role=button[name=Add to cart][exact] ")
+    assert "nearest visible buttons: 'Add " in e.nearest
