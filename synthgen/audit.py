@@ -234,14 +234,24 @@ def _persona_from_row(row: dict[str, Any], *, typo_free: bool) -> Any:
         kb = motor.keyboard.model_copy(update={"typo_substitution": 0.0, "typo_omission": 0.0,
                                                "typo_insertion": 0.0, "typo_transposition": 0.0})
         motor = motor.model_copy(update={"keyboard": kb})
-    return Persona(persona_id=row["persona_id"], seed=int(row["seed"]), identity=identity, motor=motor)
+    from synthgen.persona.device import Device
+
+    return Persona(persona_id=row["persona_id"], seed=int(row["seed"]), identity=identity, motor=motor,
+                   device=Device.model_validate_json(row["device_json"]))
 
 
 def _replay(scenario: Scenario, row: dict[str, Any], persona: Any) -> dict[str, str]:
     """``step_id -> text`` the session meant to type, from a browserless, typo-free replay."""
     from synthgen.session import SessionOptions, SessionSpec, run_session
 
+    from synthgen.scenario.model import Viewport
+
     sid = str(row["session_id"])
+    if row.get("viewport_w") and (row["viewport_w"], row["viewport_h"]) != (scenario.viewport.width,
+                                                                             scenario.viewport.height):
+        # the session ran in its persona's window (the scenario fixes none): replay in the same one
+        scenario = scenario.model_copy(update={"viewport": Viewport(width=int(row["viewport_w"]),
+                                                                    height=int(row["viewport_h"]))})
     spec = SessionSpec(index=int(sid.rsplit("-", 1)[1]), session_id=sid, seed=int(row["seed"]),
                        scenario=scenario, persona=persona, base_url=str(row["base_url"]))
     page = _ReplayPage((scenario.viewport.width, scenario.viewport.height))

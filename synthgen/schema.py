@@ -41,10 +41,12 @@ __all__ = [
     "MOD_SHIFT",
 ]
 
-#: 1.1: sessions gain app, tags, task (the scenario's task rendered with the session's values), the device
-#: (platform, screen) and scenario_file becomes the copy's path in the dataset (``scenarios/<folder>/<file>``);
-#: personas gain their device; events gain the target's box and element id at a press (grounding)
-SCHEMA_VERSION = "1.1"
+#: 1.1: sessions gain app, tags, task (the scenario's task rendered with the session's values) and
+#: scenario_file becomes the copy's path in the dataset (``scenarios/<folder>/<file>``); events gain the
+#: target's box and element id at a press (grounding).
+#: 1.2: the device (synthgen.persona.device): sessions gain platform, screen_w/h and dpr (user_agent is now the
+#: persona's Chrome, viewport_w/h its window unless the scenario fixes one); personas gain device_json and os
+SCHEMA_VERSION = "1.2"
 
 #: The DOM-event vocabulary of the ``type`` column (plus synthgen's ``navigate``/``viewport``/``screenshot``).
 EVENT_TYPES: tuple[str, ...] = (
@@ -116,7 +118,14 @@ SESSIONS_COLUMNS: tuple[Column, ...] = (
     Column("base_url", pa.string(), str, False, "app base URL"),
     Column("viewport_w", pa.int32(), int, False, "viewport width in CSS px"),
     Column("viewport_h", pa.int32(), int, False, "viewport height in CSS px"),
-    Column("user_agent", pa.string(), str, False, "browser user agent"),
+    Column("user_agent", pa.string(), str, False,
+           "navigator.userAgent as the page read it: the persona's desktop Chrome at the launched Chromium's major"),
+    # The persona's device as applied to the browser context (synthgen.persona.device); null only for a
+    # session that never ran in a browser (a test's fake driver).
+    Column("platform", pa.string(), str, True, "navigator.platform (Win32, MacIntel, Linux x86_64)"),
+    Column("screen_w", pa.int32(), int, True, "screen.width in CSS px"),
+    Column("screen_h", pa.int32(), int, True, "screen.height in CSS px"),
+    Column("dpr", pa.float32(), float, True, "window.devicePixelRatio"),
     Column("start_time", pa.timestamp("ms", tz="UTC"), Any, False, "synthetic wall-clock start"),
     Column("duration_ms", pa.float64(), float, False, "synthetic duration"),
     Column("n_events", pa.int64(), int, False, "rows in events for this session"),
@@ -147,6 +156,9 @@ PERSONAS_COLUMNS: tuple[Column, ...] = (
     Column("wpm", pa.float64(), float, False, "typing speed, words per minute"),
     Column("mouse_throughput_bps", pa.float64(), float, False, "pointing throughput, bits/s"),
     Column("scroll_style", pa.string(), str, False, "wheel or trackpad"),
+    Column("device_json", pa.string(), str, False,
+           "the persona's computer as JSON: OS, screen, work area, pixel ratio, browser window (persona/device.py)"),
+    Column("os", pa.string(), str, False, "windows, macos or linux"),
 )
 
 

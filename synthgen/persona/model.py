@@ -1,4 +1,4 @@
-"""The Persona: a fake identity plus motor traits, with its own seed.
+"""The Persona: a fake identity, motor traits and a computer (:mod:`synthgen.persona.device`), with its own seed.
 
 >>> from synthgen.persona.population import sample_personas
 >>> p = sample_personas(1, seed=5)[0]
@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from synthgen.motor.params import MotorProfile
+from synthgen.persona.device import Device
 from synthgen.persona.identity import Identity
 
 __all__ = ["Persona"]
@@ -28,6 +29,7 @@ class Persona(BaseModel):
     seed: int
     identity: Identity
     motor: MotorProfile
+    device: Device
 
     def view(self) -> dict[str, Any]:
         """The flat values that scenario filters and ``{{ persona.* }}`` templates see."""
@@ -51,4 +53,6 @@ class Persona(BaseModel):
         row["wpm"] = float(self.motor.keyboard.wpm)
         row["mouse_throughput_bps"] = float(self.motor.mouse.throughput_bps)
         row["scroll_style"] = str(self.motor.scroll.style)
+        row["device_json"] = json.dumps(self.device.model_dump(mode="json"), sort_keys=True)
+        row["os"] = self.device.os
         return row

@@ -12,6 +12,7 @@ import numpy as np
 
 from synthgen.errors import ConfigError
 from synthgen.motor.params import sample_motor_profile
+from synthgen.persona.device import draw_device
 from synthgen.persona.identity import make_identity
 from synthgen.persona.model import Persona
 
@@ -39,5 +40,5 @@ def sample_personas(n: int, seed: int, locales: Sequence[str] = ("en_US",)) -> l
         rng = np.random.default_rng(s)
         locale = locales[int(rng.integers(len(locales)))]
         out.append(Persona(persona_id=f"p{seed}-{i:04d}", seed=s, identity=make_identity(s, locale),
-                           motor=sample_motor_profile(rng)))
+                           motor=sample_motor_profile(rng), device=draw_device(s)))
     return out

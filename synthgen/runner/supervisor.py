@@ -36,7 +36,7 @@ from synthgen.dataset import SessionWriter
 from synthgen.runner.config import SessionSummary, WorkerConfig
 from synthgen.runner.faults import RunIncomplete
 from synthgen.runner.signals import StopSignals
-from synthgen.runner.worker import _DeadDriver, run_specs, summarize
+from synthgen.runner.worker import _DeadDriver, record_device, run_specs, summarize
 from synthgen.session import SessionSpec, run_session
 
 __all__ = ["supervise", "worker_main", "exit_with_parent", "PipeFeed"]
@@ -117,7 +117,8 @@ def worker_main(index: int, wcfg: WorkerConfig, conn: Any, commands: Any) -> Non
 def _record_lost(spec: SessionSpec, wcfg: WorkerConfig, reason: str) -> SessionSummary:
     """Write a failed session for one that kept killing its workers, through the normal session path."""
     vp = (spec.scenario.viewport.width, spec.scenario.viewport.height)
-    result = asyncio.run(run_session(spec, _DeadDriver(reason, vp), wcfg.options))  # type: ignore[arg-type]
+    dead = _DeadDriver(reason, vp)
+    result = record_device(asyncio.run(run_session(spec, dead, wcfg.options)), spec)  # type: ignore[arg-type]
     SessionWriter(wcfg.out).write(result)
     return summarize(result, 0)
 

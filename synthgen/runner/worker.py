@@ -1,7 +1,9 @@
 """A worker: one Chromium process running several sessions at once (one browser context each).
 
-Each context is fresh (own storage), so no state leaks between sessions; dialogs are answered the way a
-person would (OK), popups are closed, requests to origins the scenario may not reach are blocked
+Each context is fresh (own storage), so no state leaks between sessions, and dressed as the persona's
+computer (:mod:`synthgen.browser.device`: user agent, platform, screen, window, pixel ratio, for the launched
+Chromium's version), which the session's row records; dialogs are answered the way a person would (OK),
+popups are closed, requests to origins the scenario may not reach are blocked
 (:func:`allowed_origin`). A session whose browser or page crashed or hung is retried
 (``WorkerConfig.retries`` times, in a relaunched browser if the old one died); any other failure is
 recorded at once (see :mod:`synthgen.runner.faults`).
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
+from synthgen.browser.device import apply_device, context_options
 from synthgen.browser.launch import BUNDLED_HOST, bundled_host_rule, launch_chromium
 from synthgen.browser.netguard import LOOPBACK_HOSTS, NetGuard, allowed_origin, origin_key  # noqa: F401 (re-exported)
 from synthgen.browser.playwright_driver import PlaywrightDriver
@@ -28,6 +31,7 @@ from synthgen.runner.faults import Fault, PageWatch, WatchdogDriver, classify
 from synthgen.session import SessionOptions, SessionResult, SessionSpec, run_session
 from synthgen.observe.capture import PageObserver
 from synthgen.observe.rrweb import RrwebRecorder
+from synthgen.persona.device import Device
 
 __all__ = ["WorkerConfig", "SessionSummary", "summarize", "SpecFeed", "ListFeed", "run_specs", "allowed_origin", "origin_key"]
 
@@ -42,6 +46,19 @@ def _origins(spec: SessionSpec) -> set[str]:
     return out
 
 
+def session_device(spec: SessionSpec) -> Device:
+    """The persona's computer as this session uses it: its window, or the one the scenario fixes (the spec's
+    scenario carries the session's viewport: :func:`synthgen.runner.plan.session_scenario`)."""
+    vp = spec.scenario.viewport
+    return spec.persona.device.fit(vp.width, vp.height)
+
+
+def record_device(result: SessionResult, spec: SessionSpec) -> SessionResult:
+    """The device columns of the session's row: what its context was given (:func:`session_device`)."""
+    result.row.update(session_device(spec).columns())
+    return result
+
+
 async def _new_context(browser: Browser, spec: SessionSpec) -> BrowserContext:
     """A fresh context for one session, its traffic through its own port of the browser's guard.
 
@@ -49,13 +66,12 @@ async def _new_context(browser: Browser, spec: SessionSpec) -> BrowserContext:
     hop, workers, beacons sent while a page unloads, WebSockets. Without a guard (only when measuring its
     cost) Playwright's ``route`` applies the rule to the first URL of each request, which misses redirects.
     """
-    vp = spec.scenario.viewport
     allowed = _origins(spec)
     guard = _GUARDS.get(browser)
     gate = await guard.open_session(spec.session_id, allowed) if guard is not None else None
     try:
-        ctx = await browser.new_context(viewport={"width": vp.width, "height": vp.height}, device_scale_factor=1,
-                                        locale="en-US", timezone_id="UTC", accept_downloads=False,
+        ctx = await browser.new_context(**context_options(session_device(spec)), locale="en-US", timezone_id="UTC",
+                                        accept_downloads=False,
                                         proxy=gate.proxy if gate is not None else None)  # type: ignore[arg-type]
     except BaseException:
         if gate is not None:
@@ -154,6 +170,7 @@ async def _open_page(browsers: _Browsers, spec: SessionSpec, cfg: WorkerConfig,
         async def open_() -> Page:
             opened.append(await _new_context(browser, spec))
             page = await opened[0].new_page()
+            await apply_device(opened[0], page, session_device(spec), browser.version)  # before any navigation
             if recorder is not None:
                 await recorder.install(page)  # before the first navigation, so every document is recorded
             return page
@@ -210,7 +227,8 @@ async def _attempt(browsers: _Browsers, spec: SessionSpec, cfg: WorkerConfig) ->
         browser, ctx, page = await _open_page(browsers, spec, cfg, recorder)
     except _NoPage as exc:
         # The browser died between sessions: record the attempt through the normal path, then retry.
-        result = await run_session(spec, _DeadDriver(str(exc), vp), cfg.options)  # type: ignore[arg-type]
+        dead = _DeadDriver(str(exc), vp)
+        result = record_device(await run_session(spec, dead, cfg.options), spec)  # type: ignore[arg-type]
         return result, classify(browser_connected=exc.browser.is_connected()) or Fault.BROWSER_CRASH
     watch = PageWatch()
     watch.attach(ctx, page)
@@ -219,8 +237,8 @@ async def _attempt(browsers: _Browsers, spec: SessionSpec, cfg: WorkerConfig) ->
     # Screen captures use the page directly; bound them too, and let them fail at once on a hung page.
     observer = WatchdogDriver(PageObserver(page, timeout_s=cfg.hang_timeout_s), cfg.hang_timeout_s, sibling=driver)
     try:
-        result = await run_session(spec, driver, cfg.options, observer=observer,  # type: ignore[arg-type]
-                                   recorder=recorder)
+        result = record_device(await run_session(spec, driver, cfg.options, observer=observer,  # type: ignore[arg-type]
+                                                 recorder=recorder), spec)
     finally:
         connected = browser.is_connected()  # before a wedged context makes us close the browser ourselves
         try:

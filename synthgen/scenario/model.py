@@ -169,6 +169,8 @@ class Scenario(_Model):
     #: values ("Send an email with the subject '{{ subject }}'"); empty: ``description`` stands in
     task: str = ""
     tags: list[str] = Field(default_factory=list)
+    #: fixed only when the file says ``viewport:`` (:attr:`fixes_viewport`); otherwise each session gets its
+    #: persona's window (:mod:`synthgen.persona.device`) and this default stands only for browserless tools
     viewport: Viewport = Viewport()
     personas: PersonaFilter = PersonaFilter()
     think: ThinkDist = ThinkDist()
@@ -221,6 +223,19 @@ class Scenario(_Model):
     def target(self) -> str:
         """The app name or base URL, for display."""
         return self.app if self.app is not None else str(self.base_url)
+
+    @property
+    def fixes_viewport(self) -> bool:
+        """Whether the scenario sets ``viewport:`` itself (then every session uses it, whatever the persona's
+        screen); otherwise a session's viewport is its persona's browser window.
+
+        >>> from synthgen.scenario.steps import Goto
+        >>> Scenario(name="d", app="a", steps=[Goto(url="/")]).fixes_viewport
+        False
+        >>> Scenario(name="d", app="a", viewport=Viewport(width=1024, height=700), steps=[Goto(url="/")]).fixes_viewport
+        True
+        """
+        return "viewport" in self.model_fields_set
 
     @property
     def app_name(self) -> str:

@@ -55,10 +55,11 @@ async def _run(scenario_path: Path, base_url: str, chromium: str,
     spec = plan_sessions([sc], 1, 11, sample_personas(3, seed=11), {sc.name: base_url})[0]
     async with async_playwright() as pw:
         browser = await launch_chromium(pw, chromium)
-        ctx = await browser.new_context(viewport={"width": sc.viewport.width, "height": sc.viewport.height})
+        vp = spec.scenario.viewport  # the persona's window (the scenario fixes none)
+        ctx = await browser.new_context(viewport={"width": vp.width, "height": vp.height})
         await ctx.add_init_script(COLLECTOR)
         page = await ctx.new_page()
-        result = await run_session(spec, PlaywrightDriver(page, (sc.viewport.width, sc.viewport.height)), opts)
+        result = await run_session(spec, PlaywrightDriver(page, (vp.width, vp.height)), opts)
         assert result.ok, result.row["error"]
         seen = json.loads(await page.evaluate("sessionStorage.getItem('__rec') || '[]'"))
         await page.evaluate("window.__flush()")

@@ -41,9 +41,10 @@ async def _run(path: Path, base_url: str, chromium: str, seed: int) -> tuple[dic
     spec = plan_sessions([sc], 1, seed, sample_personas(3, seed=seed), {sc.name: base_url})[0]
     async with async_playwright() as pw:
         browser = await launch_chromium(pw, chromium)
-        ctx = await browser.new_context(viewport={"width": 1280, "height": 800}, timezone_id="UTC")
+        vp = spec.scenario.viewport  # the persona's window
+        ctx = await browser.new_context(viewport={"width": vp.width, "height": vp.height}, timezone_id="UTC")
         page = await ctx.new_page()
-        result = await run_session(spec, PlaywrightDriver(page, (1280, 800)), SessionOptions(page_clock=True))
+        result = await run_session(spec, PlaywrightDriver(page, (vp.width, vp.height)), SessionOptions(page_clock=True))
         shown = {k: await page.locator(f"#{k}").inner_text() for k in ("stamp", "today", "saved", "reminded")}
         await browser.close()
     return result.row, result.events.to_pylist(), shown
@@ -109,7 +110,8 @@ async def _run_link(path: Path, base_url: str, chromium: str) -> tuple[dict, lis
     spec = plan_sessions([sc], 1, 5, sample_personas(3, seed=5), {sc.name: base_url})[0]
     async with async_playwright() as pw:
         browser = await launch_chromium(pw, chromium)
-        page = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
-        result = await run_session(spec, PlaywrightDriver(page, (1280, 800)), SessionOptions(page_clock=True))
+        vp = spec.scenario.viewport  # the persona's window
+        page = await (await browser.new_context(viewport={"width": vp.width, "height": vp.height})).new_page()
+        result = await run_session(spec, PlaywrightDriver(page, (vp.width, vp.height)), SessionOptions(page_clock=True))
         await browser.close()
     return result.row, result.events.to_pylist(), None

@@ -34,12 +34,13 @@ async def _session(browser: Browser, sc: Any, index: int = 0, *, sessions: int =
     """Run session ``index`` of the scenario in a fresh context, wired like the worker (the page watch closes
     pop-ups the driver does not claim); returns the result, the page's state and the watch."""
     spec = plan_sessions([sc], sessions, 5, PERSONAS[:1], {sc.name: f"http://{BUNDLED_HOST}/widgets/"})[index]
-    ctx = await browser.new_context(viewport={"width": 1280, "height": 800})
+    vp = spec.scenario.viewport  # the persona's window
+    ctx = await browser.new_context(viewport={"width": vp.width, "height": vp.height})
     try:
         page = await ctx.new_page()
         watch = PageWatch()
         watch.attach(ctx, page)
-        driver = PlaywrightDriver(page, (1280, 800))
+        driver = PlaywrightDriver(page, (vp.width, vp.height))
         watch.keep = driver.claims_popup
         result = await run_session(spec, driver, SessionOptions(failure_screenshot=False))
         state = await driver.page.evaluate("window.widgetState ? window.widgetState() : null")

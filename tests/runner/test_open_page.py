@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import pytest
 
+from synthgen.persona.population import sample_personas
 from synthgen.runner import worker
 from synthgen.runner.worker import WorkerConfig
 
@@ -36,6 +37,7 @@ class _Browser:
 
     def __init__(self, page: Callable[[], Any]) -> None:
         self._page, self.connected, self.listeners, self.contexts = page, True, [], []
+        self.version = "156.0.8078.129"
 
     async def new_context(self, **_kw: object) -> _Ctx:
         self.contexts.append(_Ctx(self._page))
@@ -68,7 +70,16 @@ class _Browsers:
 
 
 _SPEC = SimpleNamespace(scenario=SimpleNamespace(viewport=SimpleNamespace(width=800, height=600), allowed_origins=[]),
-                        base_url="http://127.0.0.1:1/")
+                        base_url="http://127.0.0.1:1/", persona=sample_personas(1, seed=1)[0])
+
+
+@pytest.fixture(autouse=True)
+def _no_device(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stub page takes no CDP session: dressing it as the persona's device is the browser tests' part."""
+    async def skip(*_a: object) -> None:
+        return None
+
+    monkeypatch.setattr(worker, "apply_device", skip)
 
 
 async def _never() -> object:

@@ -256,7 +256,7 @@ CHECKS: dict[str, Callable[[State], None]] = {
 async def _run_one(browser: Browser, path: Path) -> tuple[Any, Any, State]:
     sc = load_scenario(path)
     spec = plan_sessions([sc], 1, JOB_SEED, PERSONAS, {sc.name: f"http://{BUNDLED_HOST}/{sc.app}/"})[0]
-    vw, vh = sc.viewport.width, sc.viewport.height
+    vw, vh = spec.scenario.viewport.width, spec.scenario.viewport.height  # the persona's window, or the scenario's
     ctx = await browser.new_context(viewport={"width": vw, "height": vh})
     try:
         page = await ctx.new_page()
