@@ -116,7 +116,7 @@ def generate(
                                     "frames on the persona's clock (default), or on wall time (an app that must "
                                     "see real time pass, see the README)."),
     mouse_delivery: str = typer.Option("fast", "--mouse-delivery", help="fast: a few moves per path reach the page "
-                                       "(pipelined); timed: every planned move, at its time on the page's clock, "
+                                       "(pipelined); timed: every planned move and key, at its time on the page's clock, "
                                        "so an in-page collector records the table's moves (a frame of wall time "
                                        "each)."),
     retries: int = typer.Option(1, "--retries", help="Extra attempts for a session whose browser or page crashed "

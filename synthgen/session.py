@@ -389,18 +389,23 @@ class _Session:
         for i, a in enumerate(actions):
             timeline.append((a.t_down, i, True, a))
             timeline.append((a.t_up, i, False, a))
-        # The page's clock at the burst's start; the keys then go as one pipelined burst (a sync per key would
-        # cost a round trip each), and the clock moves to the burst's end after it.
-        await self._sync(min(a.t_down for a in actions))
         # Sorted by planned time, so rollover (next down before last up) reaches the page as planned.
-        # Pipelined: tasks start in creation order, so the page gets the keys in this order without a
-        # round trip each (keys are not frame-bound, but each awaited one costs ~3-5 ms).
-        sends = [asyncio.ensure_future(self.driver.key_down(a.key, a.code) if down else
-                                       self.driver.key_up(a.key, a.code))
-                 for _, _, down, a in sorted(timeline, key=lambda e: (e[0], e[1], not e[2]))]
-        for r in await asyncio.gather(*sends, return_exceptions=True):
-            if isinstance(r, BaseException):
-                raise r
+        order = sorted(timeline, key=lambda e: (e[0], e[1], not e[2]))
+        if self.opts.mouse_delivery == "timed":
+            # Every key at its planned time on the page's clock (event.timeStamp = t_ms), awaited one by one.
+            for t, _, down, a in order:
+                await self._sync(t)
+                await (self.driver.key_down(a.key, a.code) if down else self.driver.key_up(a.key, a.code))
+        else:
+            # The page's clock at the burst's start; the keys then go as one pipelined burst (a sync per key
+            # would cost a round trip each), and the clock moves to the burst's end after it. Pipelined: tasks
+            # start in creation order, so the page gets the keys in this order without a round trip each.
+            await self._sync(min(a.t_down for a in actions))
+            sends = [asyncio.ensure_future(self.driver.key_down(a.key, a.code) if down else
+                                           self.driver.key_up(a.key, a.code)) for _, _, down, a in order]
+            for r in await asyncio.gather(*sends, return_exceptions=True):
+                if isinstance(r, BaseException):
+                    raise r
         self.clock = max(self.clock, max(a.t_up for a in actions))
         await self._sync(self.clock)
         self.hand_on_keyboard = True
