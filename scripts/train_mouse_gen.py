@@ -15,6 +15,7 @@ planner runs them with numpy only. Freihaut rows are weighted up so both sources
 
     python scripts/train_mouse_gen.py [--out synthgen/motor/data/mouse_gen.npz] [--hidden 96 96] [--seed 0]
                                       [--max-iter 40] [--balance 1.0]
+    python scripts/train_mouse_gen.py --calibrate   # then: the duration shift per recording setup
 
 The file holds network weights only, never a recorded move.
 """
@@ -142,6 +143,45 @@ def pack(name, mean, scale, clf, n_classes, out):
         out[f"{name}_W{i}"], out[f"{name}_b{i}"] = w_.astype(np.float32), b_.astype(np.float32)
 
 
+def _durations(moves) -> np.ndarray:
+    return np.log(np.array([max(float(m.t[-1] - m.t[0]), 1.0) for m in moves if len(m.t) >= 3]))
+
+
+def calibrate(path: Path, seed: int = 1) -> np.ndarray:
+    """Fit the shift of the planned log duration per recording setup: the shift whose moves' durations
+    (first to last sample) are nearest the fit people's (KS distance), on a grid. Freihaut: the point-click task
+    re-enacted (simulation seed ``seed``; the benchmark uses 0) against Freihaut fit people; SapiMouse:
+    the fit people's own rest and press points replanned against their moves."""
+    from scipy.stats import ks_2samp
+
+    from synthgen.fidelity.mouse_eval import heldout_moves, replan_moves, simulated_moves
+    from synthgen.motor import mouse_fit
+
+    real = {name: heldout_moves(name, fit=True) for name in STYLES}
+    real["sapimouse"] = _fast_sessions(real["sapimouse"])
+    live = mouse_fit.gen_model()
+    bias = np.zeros(len(STYLES))  # log-duration shift per setup
+    for name, style in STYLES.items():
+        best = None
+        for b in (-0.25, -0.2, -0.15, -0.1, -0.05, 0.0, 0.05):
+            bias[int(style)] = b
+            live["duration_shift"] = [bias.copy()]
+            if name == "freihaut":
+                syn = simulated_moves(seed)
+            else:
+                syn = replan_moves(real[name][::4], seed=seed)
+            ks = ks_2samp(_durations(real[name]), _durations(syn)).statistic
+            print(f"  {name}: log-duration shift {b:+.2f}: duration KS {ks:.3f}", flush=True)
+            if best is None or ks < best[0]:
+                best = (ks, b)
+        bias[int(style)] = best[1]
+    z = dict(np.load(path))
+    z.pop("stop_bias", None)
+    z["duration_shift"] = bias
+    np.savez_compressed(path, **z)
+    return bias
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path,
@@ -154,8 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--balance", type=float, default=1.0,
                     help="weight of a source's rows: (largest source's rows / its rows) ** balance (1: sources alike)")
     ap.add_argument("--max-rows", type=int, default=0, help="subsample rows (0: all)")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="only fit the log-duration shift of the weights at --out (after training: it plans moves with them)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
+    if args.calibrate:
+        print(f"log-duration shift per setup {calibrate(args.out)}")
+        return 0
     data = load(args.min_distance)
     parts, weights = [], []
     rng = np.random.default_rng(args.seed)

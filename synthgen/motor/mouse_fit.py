@@ -154,6 +154,10 @@ def _slog(v: np.ndarray) -> np.ndarray:
     return np.sign(v) * np.log1p(np.abs(v))
 
 
+#: Number of inputs of :func:`step_inputs` (the dx and dy heads take 1 and 3 more).
+N_INPUTS = 24
+
+
 def step_inputs(log_d, ang, rx, ry, p1x, p1y, p2x, p2y, dt1, dt2, k, elapsed, log_t, style) -> np.ndarray:
     """Inputs shared by the heads (canonical frame), one row per move: ``(n, 24)``.
 
@@ -162,16 +166,29 @@ def step_inputs(log_d, ang, rx, ry, p1x, p1y, p2x, p2y, dt1, dt2, k, elapsed, lo
     since the first sample, ``log_t`` the log of the move's planned duration (first to last sample, ms),
     ``style`` the recording setup (:data:`STYLES`).
     """
-    v1x, v1y = p1x / np.maximum(dt1, 8.0), p1y / np.maximum(dt1, 8.0)
-    v2x, v2y = p2x / np.maximum(dt2, 8.0), p2y / np.maximum(dt2, 8.0)
+    rx = np.asarray(rx, dtype=np.float64)
+    out = np.empty((rx.shape[0], N_INPUTS))
+    kk = np.broadcast_to(np.asarray(k, dtype=np.float64), rx.shape)
     d = np.exp(log_d)
-    r = np.hypot(rx, ry)
-    kk = np.asarray(k, dtype=np.float64)
-    return np.stack([log_d, ang, rx / d, ry / d, _slog(rx), _slog(ry), np.log1p(r), _slog(p1x), _slog(p1y),
-                     _slog(p2x), _slog(p2y), np.log1p(np.minimum(dt1, 300.0)), np.log1p(np.minimum(dt2, 300.0)),
-                     np.log1p(kk), np.minimum(elapsed, 5000.0) / 1000.0, (kk == 0).astype(float),
-                     (kk == 1).astype(float), log_t, np.minimum(elapsed / np.exp(log_t), 3.0), v1x, v1y, v1x - v2x,
-                     v1y - v2y, np.broadcast_to(np.asarray(style, dtype=np.float64), np.shape(rx))], axis=1)
+    c = out.T
+    c[0], c[1] = log_d, ang
+    np.divide(rx, d, out=c[2])
+    np.divide(ry, d, out=c[3])
+    c[4], c[5] = _slog(rx), _slog(ry)
+    np.log1p(np.hypot(rx, ry), out=c[6])
+    c[7], c[8], c[9], c[10] = _slog(p1x), _slog(p1y), _slog(p2x), _slog(p2y)
+    np.log1p(np.minimum(dt1, 300.0), out=c[11])
+    np.log1p(np.minimum(dt2, 300.0), out=c[12])
+    np.log1p(kk, out=c[13])
+    c[14] = np.minimum(elapsed, 5000.0) / 1000.0
+    c[15], c[16] = kk == 0, kk == 1
+    c[17] = log_t
+    c[18] = np.minimum(elapsed / np.exp(log_t), 3.0)
+    m1, m2 = np.maximum(dt1, 8.0), np.maximum(dt2, 8.0)
+    c[19], c[20] = p1x / m1, p1y / m1
+    c[21], c[22] = c[19] - p2x / m2, c[20] - p2y / m2
+    c[23] = style
+    return out
 
 
 def dx_inputs(base: np.ndarray, dt: np.ndarray) -> np.ndarray:
@@ -193,6 +210,7 @@ def gen_model() -> dict[str, list[np.ndarray]]:
                                                          for kind in ("W", "b")]
     heads["duration"] = [z["duration"]]
     heads["temperature"] = [z["temperature"] if "temperature" in z else np.ones(1)]
+    heads["duration_shift"] = [z["duration_shift"] if "duration_shift" in z else np.zeros(len(STYLES))]
     return heads
 
 
@@ -206,6 +224,39 @@ def head_probs(head: list[np.ndarray], x: np.ndarray, temperature: float = 1.0) 
             np.maximum(h, 0.0, out=h)
     if h.shape[1] == 1:  # a two-class head (sklearn keeps one logit)
         h = np.c_[np.zeros(len(h)), h]
+    h -= h.max(axis=1, keepdims=True)
+    if temperature != 1.0:
+        h /= temperature
+    np.exp(h, out=h)
+    h /= h.sum(axis=1, keepdims=True)
+    return h
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[np.ndarray, np.ndarray, dict[str, slice], dict[str, np.ndarray], dict[str, list[np.ndarray]]]:
+    """The heads for planning: input scaling folded into the first layers, whose rows for the shared
+    inputs are stacked side by side (one matrix product per sample for all four heads)."""
+    heads = gen_model()
+    wb, bb, sl, extra, rest = [], [], {}, {}, {}
+    a = 0
+    for h in ("stop", "dt", "dx", "dy"):
+        mean, scale, w0, b0, *more = heads[h]
+        w0s = w0 / scale[:, None]
+        wb.append(w0s[:N_INPUTS])
+        bb.append(b0 - (mean / scale) @ w0)
+        extra[h], rest[h] = w0s[N_INPUTS:], list(more)
+        sl[h] = slice(a, a + w0.shape[1])
+        a += w0.shape[1]
+    return np.hstack(wb), np.concatenate(bb), sl, extra, rest
+
+
+def _tail(h: np.ndarray, layers: list[np.ndarray], temperature: float) -> np.ndarray:
+    """ReLU of a first-layer pre-activation, the remaining layers, then the softmax (in place where it can)."""
+    np.maximum(h, 0.0, out=h)
+    for i in range(0, len(layers), 2):
+        h = h @ layers[i] + layers[i + 1]
+        if i + 2 < len(layers):
+            np.maximum(h, 0.0, out=h)
     h -= h.max(axis=1, keepdims=True)
     if temperature != 1.0:
         h /= temperature
@@ -258,6 +309,7 @@ def learned_paths(rng: np.random.Generator, S: np.ndarray, E: np.ndarray, box: n
     (True, True, True)
     """
     heads = gen_model()
+    wb, bb, sl, extra, rest = _compiled()
     n = S.shape[0]
     vw, vh = viewport
     V = E - S
@@ -267,11 +319,14 @@ def learned_paths(rng: np.random.Generator, S: np.ndarray, E: np.ndarray, box: n
     log_d, ang = np.log(D), np.arctan2(cb, np.maximum(ca, 1e-9))
     # The move's duration: log-normal around the fitted line in log distance (and the recording setup).
     temp = float(heads["temperature"][0][0]) if temperature is None else float(temperature)
+    # a shift of the planned log duration per recording setup, fitted so that the drawn moves last as long
+    # as the fit people's (scripts/train_mouse_gen.py --calibrate): the stop head adds a little time
+    shift = float(heads["duration_shift"][0][int(round(style))])
     c = heads["duration"][0]
     if tempo is None:
-        log_t = c[0] + c[1] * log_d + c[2] * style + c[3] * rng.standard_normal(n)
+        log_t = c[0] + shift + c[1] * log_d + c[2] * style + c[3] * rng.standard_normal(n)
     else:
-        log_t = c[0] + c[1] * log_d + c[2] * style + tempo + c[-1] * rng.standard_normal(n)
+        log_t = c[0] + shift + c[1] * log_d + c[2] * style + tempo + c[-1] * rng.standard_normal(n)
     max_ms = np.maximum(GEN_MAX_MS, 3.0 * np.exp(log_t))
     rx, ry = ca.astype(np.float64).copy(), cb.astype(np.float64).copy()
     p1x, p1y, p2x, p2y = (np.zeros(n) for _ in range(4))
@@ -287,19 +342,22 @@ def learned_paths(rng: np.random.Generator, S: np.ndarray, E: np.ndarray, box: n
         i = live
         base = step_inputs(log_d[i], ang[i], rx[i], ry[i], p1x[i], p1y[i], p2x[i], p2y[i], dt1[i], dt2[i],
                            np.full(i.size, k), el[i], log_t[i], style)
+        H = base @ wb + bb
         if k:
-            go = rng.random(i.size) >= head_probs(heads["stop"], base)[:, 1]
-            i, base = i[go], base[go]
+            go = rng.random(i.size) >= _tail(H[:, sl["stop"]], rest["stop"], 1.0)[:, 1]
+            i, H = i[go], H[go]
             if i.size == 0:
                 break
-        if k:
-            pt = head_probs(heads["dt"], base, temp)
+            pt = _tail(H[:, sl["dt"]], rest["dt"], temp)
             pt[:, 0] = 0.0  # events of one move never share a millisecond here (a few real pages do)
             dt = _draw(rng, pt, DT_CLASSES).astype(np.float64)
         else:
             dt = np.zeros(i.size)
-        dx = _draw(rng, head_probs(heads["dx"], dx_inputs(base, dt), temp), DX_CLASSES).astype(np.float64)
-        pr = head_probs(heads["dy"], dy_inputs(base, dt, dx, rx[i]), temp)
+        ldt = np.log1p(dt)[:, None]
+        dx = _draw(rng, _tail(H[:, sl["dx"]] + ldt * extra["dx"][0], rest["dx"], temp), DX_CLASSES).astype(np.float64)
+        hy = (H[:, sl["dy"]] + ldt * extra["dy"][0] + _slog(dx)[:, None] * extra["dy"][1]
+              + (dx / (np.abs(rx[i]) + 1.0))[:, None] * extra["dy"][2])
+        pr = _tail(hy, rest["dy"], temp)
         pr[dx == 0, zero] = 0.0  # every sample is a change of position
         dy = _draw(rng, pr, DY_CLASSES).astype(np.float64)
         gx, gy = from_canonical(dx, dy, sx[i], sy[i], swap[i])

@@ -15,8 +15,9 @@ from synthgen.fidelity.simulate import simulate_point_click
 # 1-6); 60 trees here score 0.727. The bound leaves room for tree and persona-draw noise (+-0.015:
 # any change to the population's random draws reshuffles the personas) and for harmless model
 # changes, not for a regression to the previous calibration (0.763) or the uncalibrated model (0.96).
-AUC_REACHED = 0.734
-AUC_BOUND = 0.755
+# With the learned step model (issue 17; the Freihaut page's style) 60 trees here score 0.700.
+AUC_REACHED = 0.700
+AUC_BOUND = 0.73
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,10 @@ def real_moves(freihaut):
 
 @pytest.fixture(scope="module")
 def synth_moves(motor):
-    sim = simulate_point_click(seed=0)
+    from synthgen.motor.mouse import recording_style
+
+    with recording_style("freihaut"):  # the study's page, as mouse_eval.simulated_moves re-enacts it
+        sim = simulate_point_click(seed=0)
     events, widths = freihaut_recording(sim.events, sim.widths)  # as evaluate() compares them
     return move_features(segment_moves(events, widths=widths, click_time="up"))
 

@@ -10,10 +10,12 @@ from synthgen.fidelity.mouse_detect import detect, detector_features, is_fit_per
 from synthgen.fidelity.mouse_eval import floor_report, heldout_moves, simulated_moves
 
 # benchmarks/fidelity.py (seed 0, all held-out Freihaut people, five detectors) measured the strongest
-# at AUC_REACHED after the fitted clock (0.989 before it). Here HistGradientBoosting alone on 14 personas,
-# deterministic for the seeds; the bound sits below the old model's HGB figure (0.977).
-AUC_REACHED = 0.964
-AUC_BOUND = 0.96
+# (HistGradientBoosting) at AUC_REACHED with the learned step model (0.964, logistic regression, with the
+# parametric planner before it). Here HistGradientBoosting, the strongest, on 14 personas: 0.782 for
+# simulation seed 0 (0.758 and 0.767 for seeds 1 and 2), deterministic for the seeds; the bound leaves
+# about 0.03 for noise. The parametric planner scores 0.95 here, so the test fails if the model regresses.
+AUC_REACHED = 0.768
+AUC_BOUND = 0.81
 
 
 @pytest.fixture(scope="module")
