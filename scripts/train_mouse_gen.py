@@ -37,16 +37,14 @@ from synthgen.motor.mouse_fit import (  # noqa: E402
     DT_CLASSES, DX_CLASSES, DY_CLASSES, STYLES, canonical_frame, class_of, dx_inputs, dy_inputs, step_inputs, to_canonical,
 )
 
-#: Aim error the model is trained with (SD per axis, px).
-AIM_SD = 3.0
 
 
-def move_rows(m, rng: np.random.Generator, style: float) -> dict[str, np.ndarray]:
+def move_rows(m, rng: np.random.Generator, style: float, aim_sd: float = 3.0) -> dict[str, np.ndarray]:
     """Rows of move ``m`` in its canonical frame: one per sample (what came next) and one per state after a
     sample (whether the move stopped there). The model is told an aim point: the press point plus a
-    Gaussian error of ``AIM_SD`` px per axis, as a planned aim misses where a hand stops a little."""
+    Gaussian error of ``aim_sd`` px per axis, as a planned aim misses where a hand stops a little."""
     rx0, ry0 = m.rest
-    aim = np.array(m.click) + rng.normal(0.0, AIM_SD, 2)
+    aim = np.array(m.click) + rng.normal(0.0, aim_sd, 2)
     V = np.array([aim[0] - rx0]), np.array([aim[1] - ry0])
     sx, sy, swap = (a[0] for a in canonical_frame(*V))
     X, Y = np.r_[rx0, m.x], np.r_[ry0, m.y]
@@ -70,8 +68,8 @@ def move_rows(m, rng: np.random.Generator, style: float) -> dict[str, np.ndarray
             "stop_base": base[1:], "stop": (k[1:] == n).astype(np.int64)}
 
 
-def collect(moves, rng: np.random.Generator, style: float) -> dict[str, np.ndarray]:
-    parts = [move_rows(m, rng, style) for m in moves]
+def collect(moves, rng: np.random.Generator, style: float, aim_sd: float = 3.0) -> dict[str, np.ndarray]:
+    parts = [move_rows(m, rng, style, aim_sd) for m in moves]
     return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
 
@@ -188,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                     default=Path(__file__).resolve().parents[1] / "synthgen/motor/data/mouse_gen.npz")
     ap.add_argument("--hidden", type=int, nargs="+", default=[96, 96])
     ap.add_argument("--stop-hidden", type=int, nargs="+", default=[32], help="hidden layers of the stop head")
+    ap.add_argument("--aim-sd", type=float, default=3.0, help="aim error (px SD per axis) the model learns to stop within")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--min-distance", type=float, default=15.0)
     ap.add_argument("--max-iter", type=int, default=40)
@@ -205,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parts, weights = [], []
     rng = np.random.default_rng(args.seed)
     for name, moves in data.items():
-        r = collect(moves, rng, STYLES[name])
+        r = collect(moves, rng, STYLES[name], args.aim_sd)
         parts.append(r)
         weights.append(np.full(len(r["dt"]), 1.0))
     tot = [len(w) for w in weights]
@@ -242,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     pack("stop", m, s, c, 2, out)
     out["meta"] = np.array(f"scripts/train_mouse_gen.py --hidden {' '.join(map(str, args.hidden))} "
                            f"--stop-hidden {' '.join(map(str, args.stop_hidden))} --seed {args.seed} "
-                           f"--min-distance {args.min_distance} --max-iter {args.max_iter} --balance {args.balance}; rows {len(w)}")
+                           f"--min-distance {args.min_distance} --max-iter {args.max_iter} --balance {args.balance} --aim-sd {args.aim_sd}; rows {len(w)}")
     np.savez_compressed(args.out, **out)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} kB) in {time.perf_counter() - t0:.0f} s")
     return 0

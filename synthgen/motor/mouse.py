@@ -108,8 +108,9 @@ def recording_style(name: str):
     """Draw learned moves in another recording setup's style inside a ``with`` block (e.g. ``"freihaut"``
     to re-enact that study's task as its page logged it).
 
+    >>> import synthgen.motor.mouse as mouse
     >>> with recording_style("freihaut"):
-    ...     STYLE
+    ...     mouse.STYLE
     'freihaut'
     """
     global STYLE
