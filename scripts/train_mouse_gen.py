@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path,
                     default=Path(__file__).resolve().parents[1] / "synthgen/motor/data/mouse_gen.npz")
     ap.add_argument("--hidden", type=int, nargs="+", default=[96, 96])
-    ap.add_argument("--stop-hidden", type=int, nargs="+", default=[32], help="hidden layers of the stop head")
+    ap.add_argument("--stop-hidden", type=int, nargs="+", default=[96, 96], help="hidden layers of the stop head")
     ap.add_argument("--aim-sd", type=float, default=3.0, help="aim error (px SD per axis) the model learns to stop within")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--min-distance", type=float, default=15.0)
