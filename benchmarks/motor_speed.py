@@ -1,7 +1,8 @@
 """Motor-model speed benchmark: mouse samples and keystrokes planned per second on one core.
 
 Plans a batch of pointer moves with :func:`synthgen.motor.mouse.plan_moves_batch` (the vectorised
-path; ``plan_move`` is the same code with one row) and a few paragraphs of typing with
+path; ``plan_move`` is the same code with one row; reaches of 8 px or more come from the learned step
+model, and the parametric planner alone is timed too) and a few paragraphs of typing with
 :func:`synthgen.motor.keyboard.plan_typing`. The last line is the mouse samples/s figure.
 
     python benchmarks/motor_speed.py [--moves N] [--repeat R]
@@ -54,6 +55,18 @@ def main(argv: list[str] | None = None) -> int:
             best, samples = dt, b.n_samples
     batch_rate = samples / best
 
+    from synthgen.motor import mouse
+
+    mouse.LEARNED = False  # the parametric planner alone, for comparison (nudges, drags and idle drift use it)
+    best_p, samples_p = float("inf"), 0
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        bp = plan_moves_batch(rng, p, starts, boxes, t0s, vp)
+        dt = time.perf_counter() - t
+        if dt < best_p:
+            best_p, samples_p = dt, bp.n_samples
+    mouse.LEARNED = True
+
     n_single = 2000
     t = time.perf_counter()
     single_samples = 0
@@ -73,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"plan_moves_batch: {args.moves} moves, {samples} samples in {best * 1000:.1f} ms "
           f"({args.moves / best:,.0f} moves/s, {samples / args.moves:.1f} samples/move)")
+    print(f"parametric planner alone: {samples_p / best_p:,.0f} samples/s ({args.moves / best_p:,.0f} moves/s)")
     print(f"plan_move (one at a time): {n_single / dt_single:,.0f} moves/s, {single_samples / dt_single:,.0f} samples/s")
     print(f"plan_typing: {keys / dt_keys:,.0f} keystrokes/s ({keys} KeyActions)")
     print(f"mouse samples/s {batch_rate:,.0f}")
