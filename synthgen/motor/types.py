@@ -75,18 +75,27 @@ class ButtonAction:
         """Where the button is released: the press point, or where a slip moved the pointer."""
         return (self.slip[1], self.slip[2]) if self.slip is not None else (self.x, self.y)
 
-    def slip_within(self, limit: float) -> "ButtonAction":
-        """The same press with its slip at most ``limit`` px along each axis.
+    def slip_within(self, limit: float, box: "Box | None" = None) -> "ButtonAction":
+        """The same press with its slip at most ``limit`` px along each axis and, given the pressed
+        element's ``box``, released inside it (where the press is inside it).
 
         >>> ButtonAction(0.0, 100.0, 5.0, 5.0, slip=(99.5, 10.0, 4.0)).slip_within(3.0).release
         (8.0, 4.0)
+        >>> ButtonAction(0.0, 100.0, 5.0, 5.0, slip=(99.5, 5.0, 2.0)).slip_within(3.0, Box(0, 4, 50, 10)).release
+        (5.0, 4.5)
         """
         if self.slip is None:
             return self
         t, sx, sy = self.slip
-        dx = min(max(sx - self.x, -limit), limit)
-        dy = min(max(sy - self.y, -limit), limit)
-        return replace(self, slip=(t, self.x + dx, self.y + dy))
+        x = self.x + min(max(sx - self.x, -limit), limit)
+        y = self.y + min(max(sy - self.y, -limit), limit)
+        if box is not None and box.x <= self.x <= box.x + box.width and box.y <= self.y <= box.y + box.height:
+            # Half a pixel inside the edges (a box narrower than that: its middle).
+            lo_x, hi_x = box.x + 0.5, box.x + box.width - 0.5
+            lo_y, hi_y = box.y + 0.5, box.y + box.height - 0.5
+            x = min(max(x, lo_x), hi_x) if lo_x <= hi_x else box.x + box.width / 2.0
+            y = min(max(y, lo_y), hi_y) if lo_y <= hi_y else box.y + box.height / 2.0
+        return replace(self, slip=(t, x, y))
 
 
 @dataclass(frozen=True)
