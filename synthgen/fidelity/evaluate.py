@@ -118,7 +118,10 @@ def evaluate(synth_events: pd.DataFrame | None = None, *, reference: str = "frei
     if synth_events is None:
         from synthgen.fidelity.simulate import simulate_point_click, simulate_scrolling, simulate_typing
 
-        pc = simulate_point_click(seed=seed)
+        from synthgen.motor.mouse import recording_style
+
+        with recording_style("freihaut"):  # the simulator re-enacts Freihaut's task, as its page logged it
+            pc = simulate_point_click(seed=seed)
         parts, widths, texts = [pc.events], dict(pc.widths), {}
         for name, fn, n in (("typing", simulate_typing, 30 if quick else 100),
                             ("scrolling", simulate_scrolling, 20 if quick else 60)):
