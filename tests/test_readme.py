@@ -134,6 +134,7 @@ NOT_RUN = {
     "--engine ray": "needs a Ray cluster (tests/runner runs the engine on a local Ray)",
     "-n 50": "minutes of work (the same command with -n 1 is run)",
     "--scenario scenarios --sessions": "every bundled scenario (make demo runs it)",
+    "-s scenarios -n 2 --seed 11": "every bundled scenario: the mouse product check's run (make demo runs the set)",
     "-s scenarios/_realapps": "needs .venv-apps (pytest -m realapps)",
     "synthgen apps ": "serves until Ctrl+C",
     "synthgen report": "the fidelity report (tests/fidelity)",
