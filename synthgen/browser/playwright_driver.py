@@ -419,7 +419,8 @@ class PlaywrightDriver(PageExtras):
     async def locate(self, target: Target, timeout_ms: float) -> Located:
         loc = chosen(self.page, target)
         if self._clock_on:  # a target still appearing appears in the page's time
-            await self._until(lambda: self._visible(loc), timeout_ms, f"{target.describe()} did not appear")
+            await self._until(lambda: self._visible(loc), timeout_ms,
+                              f"{target.describe()} matched no visible element")
         if target.nth is not None:
             await loc.wait_for(state="visible", timeout=timeout_ms)  # nth does not filter to visible ones
         for _ in range(3):

@@ -217,8 +217,12 @@ def test_everything_written_is_owner_only(small: tuple[Path, list[str]]) -> None
     finally:
         os.umask(old)
     assert r.returncode == 0, r.stderr
-    view = out.parent / "ds-view.html"
-    assert view.is_file() and oct(view.stat().st_mode & 0o777) == "0o600"
+    view = out.parent / "ds-view"  # the overview and a page per session, beside the dataset
+    pages = list(view.rglob("*.html"))
+    n_sessions = len(list((out / "sessions").glob("*.parquet")))
+    assert (view / "index.html").is_file() and len(pages) == 1 + n_sessions
+    assert {oct(p.stat().st_mode & 0o777) for p in view.rglob("*")} | {oct(view.stat().st_mode & 0o777)} <= {
+        "0o600", "0o700"}
     modes = {oct(p.stat().st_mode & 0o777) for p in out.rglob("*")}
     assert modes <= {"0o600", "0o700"}
     assert not (out / ".synthgen.lock").exists()  # a finished run leaves no lock file
