@@ -659,7 +659,7 @@ class _Session:
         start = await self._move_to(src.box, target=src.description)
         if step.to is not None:
             dest = await self._locate(step, step.to)
-            dest_box, dest_desc = dest.box, dest.description
+            dest_box, dest_desc = await self._drop_zone(step, step.to, dest.box), dest.description
         else:
             x, y = step.to_xy  # type: ignore[misc]
             dest_box, dest_desc = Box(x - 1, y - 1, 2, 2), None
@@ -679,6 +679,36 @@ class _Session:
         self.cursor = end
         self.clock = max(self.clock, down.t_up)
         await self._action_done()
+
+    async def _drop_zone(self, step: S.StepBase, target: S.Target, box: Box) -> Box:
+        """The part of a drop target a person can see and point at: inside the viewport and not under another
+        layer. A tall column scrolled half out of view under a sticky app bar was dropped on at y=17, on the
+        bar (kanban: the card went back to its own column)."""
+        w, h = self.viewport
+        x0, x1 = max(box.x, 0.0), min(box.x + box.width, float(w))
+        y0, y1 = max(box.y, 0.0), min(box.y + box.height, float(h))
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return box
+        n = 12
+        ys = [y0 + (y1 - y0) * (k + 0.5) / n for k in range(n)]
+        free = [await self.driver.cover(target, (x0 + x1) / 2.0, y, self._timeout(step)) is None for y in ys]
+        best: tuple[int, int] | None = None  # the longest run of free samples (first, last)
+        k = 0
+        while k < n:
+            if free[k]:
+                j = k
+                while j + 1 < n and free[j + 1]:
+                    j += 1
+                if best is None or j - k > best[1] - best[0]:
+                    best = (k, j)
+                k = j + 1
+            else:
+                k += 1
+        if best is None:
+            return Box(x0, y0, x1 - x0, y1 - y0)
+        half = (y1 - y0) / n / 2.0
+        top, bottom = ys[best[0]] - half, ys[best[1]] + half
+        return Box(x0, top, x1 - x0, bottom - top)
 
     async def _do_upload(self, step: S.Upload) -> None:
         name, mime, data = make_upload(self.rng, render(step.name, self.ctx), step.size_kb, step.content)
