@@ -46,25 +46,24 @@ def main(argv: list[str] | None = None) -> int:
     starts, boxes, t0s = _batch_inputs(rng, args.moves, vp)
     plan_moves_batch(rng, p, starts[:100], boxes[:100], t0s[:100], vp)  # warm-up
 
-    best, samples = float("inf"), 0
-    for _ in range(args.repeat):
-        t = time.perf_counter()
-        b = plan_moves_batch(rng, p, starts, boxes, t0s, vp)
-        dt = time.perf_counter() - t
-        if dt < best:
-            best, samples = dt, b.n_samples
+    def best_batch() -> tuple[float, int]:
+        """The best of ``--repeat`` timed batches: (seconds, samples planned)."""
+        best, samples = float("inf"), 0
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            b = plan_moves_batch(rng, p, starts, boxes, t0s, vp)
+            dt = time.perf_counter() - t
+            if dt < best:
+                best, samples = dt, b.n_samples
+        return best, samples
+
+    best, samples = best_batch()
     batch_rate = samples / best
 
     from synthgen.motor import mouse
 
     mouse.LEARNED = False  # the parametric planner alone, for comparison (nudges, drags and idle drift use it)
-    best_p, samples_p = float("inf"), 0
-    for _ in range(args.repeat):
-        t = time.perf_counter()
-        bp = plan_moves_batch(rng, p, starts, boxes, t0s, vp)
-        dt = time.perf_counter() - t
-        if dt < best_p:
-            best_p, samples_p = dt, bp.n_samples
+    best_p, samples_p = best_batch()
     mouse.LEARNED = True
 
     n_single = 2000

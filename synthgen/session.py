@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import urljoin
@@ -692,22 +693,12 @@ class _Session:
         n = 12
         ys = [y0 + (y1 - y0) * (k + 0.5) / n for k in range(n)]
         free = [await self.driver.cover(target, (x0 + x1) / 2.0, y, self._timeout(step)) is None for y in ys]
-        best: tuple[int, int] | None = None  # the longest run of free samples (first, last)
-        k = 0
-        while k < n:
-            if free[k]:
-                j = k
-                while j + 1 < n and free[j + 1]:
-                    j += 1
-                if best is None or j - k > best[1] - best[0]:
-                    best = (k, j)
-                k = j + 1
-            else:
-                k += 1
-        if best is None:
+        runs = [list(g) for is_free, g in itertools.groupby(range(n), key=free.__getitem__) if is_free]
+        if not runs:
             return Box(x0, y0, x1 - x0, y1 - y0)
+        best = max(runs, key=len)  # the longest run of free samples (the first of equal ones)
         half = (y1 - y0) / n / 2.0
-        top, bottom = ys[best[0]] - half, ys[best[1]] + half
+        top, bottom = ys[best[0]] - half, ys[best[-1]] + half
         return Box(x0, top, x1 - x0, bottom - top)
 
     async def _do_upload(self, step: S.Upload) -> None:

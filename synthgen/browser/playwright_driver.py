@@ -328,7 +328,7 @@ class PlaywrightDriver(PageExtras):
         await self._network_quiet()
         self._poked = True
         await self.settle()
-        while not (await self._tasks_run() and await ready()):
+        while not await self._ready_now(ready):
             if spent >= timeout_ms:
                 raise PlaywrightTimeout(f"{what} within {timeout_ms:.0f} ms of the page's time")
             await self._run_for(WAIT_TICK_MS)
@@ -341,15 +341,15 @@ class PlaywrightDriver(PageExtras):
                 if ahead > 0:
                     await asyncio.sleep(ahead)
 
-    async def _tasks_run(self) -> bool:
-        # The page's queued tasks (a hashchange, a response's handler) run before it is checked (QUIET_JS).
+    async def _ready_now(self, ready: Any) -> bool:
+        """``ready()`` once the page's queued tasks (a hashchange, a response's handler) have run (QUIET_JS)."""
         try:
             await asyncio.wait_for(self.page.evaluate(QUIET_JS), TASKS_WAIT_S)
         except PlaywrightError:
             pass  # the document is being replaced: the check that follows sees the new one or waits
         except asyncio.TimeoutError:
             pass  # a page whose timers cannot run (no native timer in it): check it as it is
-        return True
+        return bool(await ready())
 
     async def _visible(self, loc: Any) -> bool:
         try:

@@ -214,24 +214,6 @@ def gen_model() -> dict[str, list[np.ndarray]]:
     return heads
 
 
-def head_probs(head: list[np.ndarray], x: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """Softmax class probabilities of one head for inputs ``x`` (n, features), logits over ``temperature``."""
-    h = (x - head[0]) / head[1]
-    layers = head[2:]
-    for i in range(0, len(layers), 2):
-        h = h @ layers[i] + layers[i + 1]
-        if i + 2 < len(layers):
-            np.maximum(h, 0.0, out=h)
-    if h.shape[1] == 1:  # a two-class head (sklearn keeps one logit)
-        h = np.c_[np.zeros(len(h)), h]
-    h -= h.max(axis=1, keepdims=True)
-    if temperature != 1.0:
-        h /= temperature
-    np.exp(h, out=h)
-    h /= h.sum(axis=1, keepdims=True)
-    return h
-
-
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[np.ndarray, np.ndarray, dict[str, slice], dict[str, np.ndarray], dict[str, list[np.ndarray]]]:
     """The heads for planning: input scaling folded into the first layers, whose rows for the shared

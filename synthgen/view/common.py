@@ -91,10 +91,15 @@ def time_ticks(span_ms: float, most: int = 10) -> tuple[list[float], float]:
     return [k * step for k in range(n + 1)], step
 
 
-def data_uri(path: Path) -> str:
-    """The file at ``path`` as a ``data:`` URI (type from its suffix)."""
+def data_uri(path: Path, data: bytes | None = None) -> str:
+    """The file at ``path`` (or its ``data``, already read) as a ``data:`` URI (type from its suffix).
+
+    >>> data_uri(Path("a.png"), b"x")
+    'data:image/png;base64,eA=='
+    """
     mime = MIME.get(path.suffix.lower(), "application/octet-stream")
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    raw = path.read_bytes() if data is None else data
+    return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
 
 
 def png_uri(data: bytes) -> str:

@@ -136,9 +136,11 @@ def write_overview(dataset: Path, out_dir: Path | None = None, *, session_pages:
     rows: list[dict[str, Any]] = []
     by_scenario: dict[str, list[SessionFigures]] = defaultdict(list)
     for n, sid in enumerate(ids, 1):
-        row = reader.session_row(sid)
-        ev = pq.read_table(root / L.EVENTS / f"{sid}.parquet",
-                           columns=["t_ms", "type", "x", "y", "buttons", "frame"])
+        # Read once: the whole session for its page, else only the columns the overview needs.
+        stored = reader.load(sid) if session_pages else None
+        row = stored.row if stored is not None else reader.session_row(sid)
+        ev = stored.events if stored is not None else pq.read_table(
+            root / L.events_file(sid), columns=["t_ms", "type", "x", "y", "buttons", "frame"])
         t = ev.column("t_ms").to_numpy()
         types = [str(v) for v in ev.column("type").to_pylist()]
         x = np.array([np.nan if v is None else v for v in ev.column("x").to_pylist()], float)
@@ -150,8 +152,8 @@ def write_overview(dataset: Path, out_dir: Path | None = None, *, session_pages:
         shot = shot or _last_frame(ev.column("frame").to_pylist())
         rows.append({"row": row, "figs": figs, "thumb": thumbnail_uri(root / shot) if shot else None,
                      "shot": shot})
-        if session_pages:
-            page = render_view(reader.load(sid), root)
+        if stored is not None:
+            page = render_view(stored, root)
             write_bytes_atomic(out / "sessions" / f"{sid}.html", page.encode("utf-8"))
         if on_progress:
             on_progress(n, len(ids))

@@ -34,8 +34,7 @@ from synthgen.errors import SynthgenError
 from synthgen.dataset import DatasetReader, StoredSession
 from synthgen.dataset.files import write_bytes_atomic
 from synthgen.view.common import CSS as _CSS
-from synthgen.view.common import MIME as _MIME
-from synthgen.view.common import fmt_time, time_ticks
+from synthgen.view.common import data_uri, fmt_time, time_ticks
 
 __all__ = ["write_view", "render_view", "speed_colors", "default_view_path", "frame_actions"]
 
@@ -217,7 +216,14 @@ def frame_actions(events: pa.Table, lo: int, hi: int) -> list[str]:
     >>> frame_actions(t, 0, 6)
     ['click button "Send"', 'typed “Hi⏎”', 'scrolled 220 px down']
     """
-    c = _cols(events, ("type", "target", "key", "modifiers", "delta_y", "url"))
+    return _actions(_cols(events, _ACTION_COLS), lo, hi)
+
+
+_ACTION_COLS = ("type", "target", "key", "modifiers", "delta_y", "url")
+
+
+def _actions(c: dict[str, list[Any]], lo: int, hi: int) -> list[str]:
+    """:func:`frame_actions` on columns already read (a page reads them once for all its frames)."""
     out: list[str] = []
     typed: list[str] = []
     wheel = 0.0
@@ -263,17 +269,19 @@ def esc_url(url: str | None, most: int = 60) -> str:
     return u if len(u) <= most else "…" + u[-(most - 1):]
 
 
-def _frame_groups(root: Path, frames: list[str]) -> list[list[int]]:
-    """Indexes of ``frames`` grouped into runs of identical images (a wait or a think shows one picture)."""
-    groups: list[list[int]] = []
+def _frame_groups(root: Path, frames: list[str]) -> list[tuple[list[int], bytes | None]]:
+    """Indexes of ``frames`` grouped into runs of identical images (a wait or a think shows one picture),
+    each with its image's bytes (None: the file is missing), read once."""
+    groups: list[tuple[list[int], bytes | None]] = []
     last = None
     for k, rel in enumerate(frames):
         p = root / rel
-        digest = hashlib.sha1(p.read_bytes()).hexdigest() if p.is_file() else f"missing:{rel}"
+        data = p.read_bytes() if p.is_file() else None
+        digest = hashlib.sha1(data).hexdigest() if data is not None else f"missing:{rel}"
         if groups and digest == last:
-            groups[-1].append(k)
+            groups[-1][0].append(k)
         else:
-            groups.append([k])
+            groups.append(([k], data))
         last = digest
     return groups
 
@@ -284,7 +292,8 @@ def render_view(s: StoredSession, root: Path) -> str:
     w, h = int(row.get("viewport_w") or 1280), int(row.get("viewport_h") or 800)
     t, x, y, v = _pointer(s.events)
     colors = speed_colors(v)
-    c = _cols(s.events, ("t_ms", "type", "x", "y", "frame", "url", "step_id", "intent"))
+    c = _cols(s.events, ("t_ms", "type", "x", "y", "frame", "url", "step_id", "intent")
+              + tuple(n for n in _ACTION_COLS if n not in ("type", "url")))
     presses = [(float(c["t_ms"][i]), float(c["x"][i]), float(c["y"][i])) for i, ty in enumerate(c["type"])
                if ty == "mousedown" and c["x"][i] is not None]
     shots = [i for i, f in enumerate(c["frame"]) if f]
@@ -315,12 +324,12 @@ def render_view(s: StoredSession, root: Path) -> str:
                      "step|action|every:MS); the whole mouse path:</div><div class='stage'>"
                      + _overlay(t, x, y, colors, -1.0, duration + 1, presses, w, h, cls="blank") + "</div></div>")
     prev_t, prev_row = -1.0, 0
-    for group in groups:
+    for group, data in groups:
         first, last = shots[group[0]], shots[group[-1]]
         path = root / c["frame"][first]
         ft, lt = float(c["t_ms"][first]), float(c["t_ms"][last])
         o = obs.get(c["frame"][first], {})
-        did = frame_actions(s.events, prev_row, last + 1)
+        did = _actions(c, prev_row, last + 1)
         when = fmt_time(ft, 100.0 if duration < 10_000 else 1000.0)
         if len(group) > 1:
             when += f"–{fmt_time(lt, 100.0 if duration < 10_000 else 1000.0)}"
@@ -331,10 +340,8 @@ def render_view(s: StoredSession, root: Path) -> str:
         rep = f"<span class='rep'>×{len(group)} unchanged</span>" if len(group) > 1 else ""
         cap = (f"<span class='act'>{act}</span>{rep}<br><span class='when'>{when} · step "
                f"{esc(str(c['step_id'][first]))} ({esc(reason)}) · {esc(esc_url(c['url'][first]))}</span>")
-        if path.is_file():
-            mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
-            img = f"<img alt='frame at {ft:.0f} ms' src='data:{mime};base64,{data}'>"
+        if data is not None:
+            img = f"<img alt='frame at {ft:.0f} ms' src='{data_uri(path, data)}'>"
         else:
             img = f"<svg class='blank' viewBox='0 0 {w} {h}'><text x='20' y='40'>missing {esc(str(path))}</text></svg>"
         parts.append(f"<div class='frame'><div class='cap'>{cap}</div><div class='stage'>{img}"
