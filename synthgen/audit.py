@@ -234,10 +234,15 @@ def _persona_from_row(row: dict[str, Any], *, typo_free: bool) -> Any:
         kb = motor.keyboard.model_copy(update={"typo_substitution": 0.0, "typo_omission": 0.0,
                                                "typo_insertion": 0.0, "typo_transposition": 0.0})
         motor = motor.model_copy(update={"keyboard": kb})
+    from synthgen.persona.behaviour import Behaviour
     from synthgen.persona.device import Device
 
+    if not row.get("behaviour_json"):  # a table written before personas had behaviour traits
+        raise ValueError(f"persona {row['persona_id']}: the personas table has no behaviour_json column; it was "
+                         "written by an older synthgen, so audit it with that version")
     return Persona(persona_id=row["persona_id"], seed=int(row["seed"]), identity=identity, motor=motor,
-                   device=Device.model_validate_json(row["device_json"]))
+                   device=Device.model_validate_json(row["device_json"]),
+                   behaviour=Behaviour.model_validate_json(row["behaviour_json"]))
 
 
 def _replay(scenario: Scenario, row: dict[str, Any], persona: Any) -> dict[str, str]:
@@ -372,9 +377,10 @@ def _check_personas(root: Path, personas: dict[str, dict[str, Any]], report: Aud
             continue
         for k in sorted(set(exp) | set(row)):
             if row.get(k) != exp.get(k):
-                shown = k if k == "motor_json" else f"{k} is {row.get(k)!r}, the job seed derives {exp.get(k)!r}"
-                report.problems.append(f"personas: {pid}: {shown if k != 'motor_json' else 'motor_json differs'} "
-                                       "(the table was changed after generation)")
+                # the JSON columns are long: name them rather than print both values
+                shown = f"{k} differs" if k.endswith("_json") else \
+                    f"{k} is {row.get(k)!r}, the job seed derives {exp.get(k)!r}"
+                report.problems.append(f"personas: {pid}: {shown} (the table was changed after generation)")
     for pid in sorted(set(want) - set(personas)):
         report.problems.append(f"personas: {pid} is missing from personas.parquet")
 

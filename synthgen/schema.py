@@ -159,6 +159,12 @@ PERSONAS_COLUMNS: tuple[Column, ...] = (
     Column("device_json", pa.string(), str, False,
            "the persona's computer as JSON: OS, screen, work area, pixel ratio, browser window (persona/device.py)"),
     Column("os", pa.string(), str, False, "windows, macos or linux"),
+    Column("behaviour_json", pa.string(), str, False,
+           "behaviour traits as JSON: strategy weights over shortcut/menu/context_menu/toolbar, habit_strength, "
+           "tab_share, carefulness, exploration, slip_rate, reading_wpm, read_fraction (persona/behaviour.py)"),
+    Column("habit", pa.string(), str, False,
+           "the way the persona habitually reaches a goal: shortcut, menu, context_menu or toolbar"),
+    Column("reading_wpm", pa.float64(), float, False, "silent reading speed, words per minute"),
 )
 
 

@@ -1,9 +1,10 @@
-"""The Persona: a fake identity, motor traits and a computer (:mod:`synthgen.persona.device`), with its own seed.
+"""The Persona: a fake identity, motor traits, a computer (:mod:`synthgen.persona.device`) and behaviour traits
+(:mod:`synthgen.persona.behaviour`), with its own seed.
 
 >>> from synthgen.persona.population import sample_personas
 >>> p = sample_personas(1, seed=5)[0]
->>> p.persona_id, p.view()["wpm"] > 0
-('p5-0000', True)
+>>> p.persona_id, p.view()["wpm"] > 0, p.view()["habit"] == p.behaviour.habit == p.to_row()["habit"]
+('p5-0000', True, True)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from synthgen.motor.params import MotorProfile
+from synthgen.persona.behaviour import Behaviour
 from synthgen.persona.device import Device
 from synthgen.persona.identity import Identity
 
@@ -30,6 +32,7 @@ class Persona(BaseModel):
     identity: Identity
     motor: MotorProfile
     device: Device
+    behaviour: Behaviour
 
     def view(self) -> dict[str, Any]:
         """The flat values that scenario filters and ``{{ persona.* }}`` templates see."""
@@ -39,6 +42,7 @@ class Persona(BaseModel):
         ident["wpm"] = float(self.motor.keyboard.wpm)
         ident["mouse_throughput_bps"] = float(self.motor.mouse.throughput_bps)
         ident["scroll_style"] = str(self.motor.scroll.style)
+        ident.update(self.behaviour.view())
         return ident
 
     def template_values(self) -> dict[str, str]:
@@ -55,4 +59,7 @@ class Persona(BaseModel):
         row["scroll_style"] = str(self.motor.scroll.style)
         row["device_json"] = json.dumps(self.device.model_dump(mode="json"), sort_keys=True)
         row["os"] = self.device.os
+        row["behaviour_json"] = json.dumps(self.behaviour.model_dump(mode="json"), sort_keys=True)
+        row["habit"] = self.behaviour.habit
+        row["reading_wpm"] = float(self.behaviour.reading_wpm)
         return row

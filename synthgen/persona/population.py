@@ -12,6 +12,7 @@ import numpy as np
 
 from synthgen.errors import ConfigError
 from synthgen.motor.params import sample_motor_profile
+from synthgen.persona.behaviour import draw_behaviour
 from synthgen.persona.device import draw_device
 from synthgen.persona.identity import make_identity
 from synthgen.persona.model import Persona
@@ -29,7 +30,11 @@ def persona_seed(pool_seed: int, index: int) -> int:
 
 
 def sample_personas(n: int, seed: int, locales: Sequence[str] = ("en_US",)) -> list[Persona]:
-    """Draw ``n`` personas; persona ``i`` depends only on ``(seed, i)``, never on ``n``."""
+    """Draw ``n`` personas; persona ``i`` depends only on ``(seed, i)``, never on ``n``.
+
+    Behaviour comes from its own generator seeded ``[s, 0xBE4]`` (``s``: the persona's seed), so adding it
+    left every earlier draw (locale, motor, identity, device) as it was.
+    """
     if n < 1:
         raise ConfigError("personas", n, "must be at least 1")
     if not locales:
@@ -40,5 +45,6 @@ def sample_personas(n: int, seed: int, locales: Sequence[str] = ("en_US",)) -> l
         rng = np.random.default_rng(s)
         locale = locales[int(rng.integers(len(locales)))]
         out.append(Persona(persona_id=f"p{seed}-{i:04d}", seed=s, identity=make_identity(s, locale),
-                           motor=sample_motor_profile(rng), device=draw_device(s)))
+                           motor=sample_motor_profile(rng), device=draw_device(s),
+                           behaviour=draw_behaviour(np.random.default_rng([s, 0xBE4]))))
     return out

@@ -17,8 +17,8 @@ import functools
 from typing import Any
 
 from synthgen.scenario.loader import TOP_LEVEL_KEYS
-from synthgen.scenario.model import NAME_PATTERN
-from synthgen.scenario.steps import STEP_KINDS
+from synthgen.scenario.model import HABITS, NAME_PATTERN
+from synthgen.scenario.steps import STEP_KINDS, WAYS
 from synthgen.scenario.targets import ARIA_ROLES, LOCATOR_KINDS
 from synthgen.scenario.templating import FAKER_PROVIDERS, FILTERS
 
@@ -136,6 +136,10 @@ def _step_values() -> dict[str, Any]:
                          ("probability", "steps")),
         "include": {"anyOf": [{"type": "string"}, _obj({"flow": {"type": "string"}}, ("flow",))],
                     "description": "a flow name, a flows file path, or path#flow"},
+        "do": _obj({"goal": {"type": "string", "minLength": 1},
+                    "via": {"type": "object", "minProperties": 2, "additionalProperties": False,
+                            "properties": {w: steps for w in WAYS}}}, ("goal", "via"),
+                   description="one goal, several ways (the persona's habits choose one)"),
     }
 
 
@@ -180,7 +184,11 @@ def _schema() -> dict[str, Any]:
             "min_throughput_bps": {"type": "number", "minimum": 0, "maximum": 100},
             "max_throughput_bps": {"type": "number", "minimum": 0, "maximum": 100},
             "scroll_style": {"enum": ["wheel", "trackpad"]},
-            "ids": {"type": "array", "items": {"type": "string"}}}},
+            "ids": {"type": "array", "items": {"type": "string"}},
+            "min_reading_wpm": {"type": "number", "minimum": 0, "maximum": 1000},
+            "max_reading_wpm": {"type": "number", "minimum": 0, "maximum": 1000},
+            "habits": {"type": "array", "minItems": 1, "items": {"enum": list(HABITS)}},
+            "max_slip_rate": {"type": "number", "minimum": 0, "maximum": 1}}},
         "think": {"anyOf": [{"type": "number", "minimum": 0, "maximum": 600000}, _ref("think_dist")]},
         "allowed_origins": {"type": "array", "items": {"type": "string", "pattern": r"^https?://[^/]+/?$"}},
         "variables": {"type": "object", "propertyNames": {"pattern": r"^[A-Za-z][A-Za-z0-9_]*$",

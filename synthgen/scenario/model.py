@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from synthgen.scenario.steps import Choice, Include, Optional_, Repeat, Step, ThinkDist
+from synthgen.scenario.steps import Choice, Do, Include, Optional_, Repeat, Step, ThinkDist
 
 __all__ = [
     "Viewport", "PersonaFilter", "DataFeeder", "Login", "Scenario", "walk_steps", "flow_label",
-    "NAME_PATTERN", "RESERVED_VARIABLE_NAMES",
+    "NAME_PATTERN", "RESERVED_VARIABLE_NAMES", "HABITS",
 ]
 
 #: scenario names: lower-case letters, digits, ``_`` and ``-``
@@ -30,6 +30,9 @@ NAME_PATTERN = r"^[a-z0-9_-]+$"
 #: variable names that would shadow a template root
 RESERVED_VARIABLE_NAMES = frozenset({"persona", "var", "captured", "data", "faker"})
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+#: a persona's habitual ways to reach a goal (``synthgen.persona.behaviour.WAYS``, repeated here so the
+#: scenario language does not import the persona package; a test checks they agree)
+HABITS: tuple[str, ...] = ("shortcut", "menu", "context_menu", "toolbar")
 
 
 class _Model(BaseModel):
@@ -57,6 +60,11 @@ class PersonaFilter(_Model):
     >>> f = PersonaFilter(min_wpm=60, scroll_style="wheel")
     >>> f.accepts({"wpm": 75, "scroll_style": "wheel"}), f.accepts({"wpm": 40, "scroll_style": "wheel"})
     (True, False)
+    >>> g = PersonaFilter(habits=["shortcut", "menu"], min_reading_wpm=200, max_slip_rate=0.05)
+    >>> g.accepts({"habit": "menu", "reading_wpm": 240.0, "slip_rate": 0.01})
+    True
+    >>> g.accepts({"habit": "toolbar", "reading_wpm": 240.0, "slip_rate": 0.01})
+    False
     """
 
     min_wpm: Optional[float] = Field(None, ge=0, le=400)
@@ -65,10 +73,29 @@ class PersonaFilter(_Model):
     max_throughput_bps: Optional[float] = Field(None, ge=0, le=100)
     scroll_style: Optional[Literal["wheel", "trackpad"]] = None
     ids: Optional[list[str]] = None  # only these persona ids
+    # behaviour traits (synthgen.persona.behaviour): silent reading speed, habitual way, slip rate
+    min_reading_wpm: Optional[float] = Field(None, ge=0, le=1000)
+    max_reading_wpm: Optional[float] = Field(None, ge=0, le=1000)
+    habits: Optional[list[str]] = None  # the persona's habit must be one of these
+    max_slip_rate: Optional[float] = Field(None, ge=0, le=1)
+
+    @field_validator("habits")
+    @classmethod
+    def _habits(cls, v: Optional[list[str]]) -> Optional[list[str]]:
+        if v is None:
+            return v
+        if not v:
+            raise ValueError(f"give at least one habit ({', '.join(HABITS)}) or leave 'habits' out")
+        bad = [h for h in v if h not in HABITS]
+        if bad:
+            raise ValueError(f"unknown habit {', '.join(repr(h) for h in bad)}; the habits are "
+                             f"{', '.join(HABITS)}")
+        return v
 
     @model_validator(mode="after")
     def _ranges(self) -> "PersonaFilter":
-        for lo, hi in (("min_wpm", "max_wpm"), ("min_throughput_bps", "max_throughput_bps")):
+        for lo, hi in (("min_wpm", "max_wpm"), ("min_throughput_bps", "max_throughput_bps"),
+                       ("min_reading_wpm", "max_reading_wpm")):
             a, b = getattr(self, lo), getattr(self, hi)
             if a is not None and b is not None and a > b:
                 raise ValueError(f"{lo}={a:g} is above {hi}={b:g}")
@@ -80,12 +107,17 @@ class PersonaFilter(_Model):
         return all(v is None for v in self.model_dump().values())
 
     def accepts(self, persona_view: dict[str, Any]) -> bool:
-        """True if a persona (keys ``id``, ``wpm``, ``mouse_throughput_bps``, ``scroll_style``) passes."""
+        """True if a persona (keys ``id``, ``wpm``, ``mouse_throughput_bps``, ``scroll_style``, ``reading_wpm``,
+        ``habit``, ``slip_rate``) passes."""
         checks = (("min_wpm", "wpm", lambda v, b: v >= b), ("max_wpm", "wpm", lambda v, b: v <= b),
                   ("min_throughput_bps", "mouse_throughput_bps", lambda v, b: v >= b),
                   ("max_throughput_bps", "mouse_throughput_bps", lambda v, b: v <= b),
                   ("scroll_style", "scroll_style", lambda v, b: v == b),
-                  ("ids", "id", lambda v, b: v in b))
+                  ("ids", "id", lambda v, b: v in b),
+                  ("min_reading_wpm", "reading_wpm", lambda v, b: v >= b),
+                  ("max_reading_wpm", "reading_wpm", lambda v, b: v <= b),
+                  ("habits", "habit", lambda v, b: v in b),
+                  ("max_slip_rate", "slip_rate", lambda v, b: v <= b))
         for attr, key, ok in checks:
             bound = getattr(self, attr)
             if bound is None:
@@ -337,6 +369,9 @@ class Scenario(_Model):
             if isinstance(s, Choice):
                 live = [count(br.steps) for br in s.branches if br.weight > 0] or [(0, 0)]
                 return min(x[0] for x in live), max(x[1] for x in live)
+            if isinstance(s, Do):
+                ways = [count(steps) for steps in s.via.values()]
+                return min(x[0] for x in ways), max(x[1] for x in ways)
             if isinstance(s, Optional_):
                 a, b = count(s.steps)
                 return (a if s.probability >= 1 else 0), (b if s.probability > 0 else 0)
@@ -383,7 +418,8 @@ def flow_label(flow_key: str) -> str:
 def walk_steps(steps: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
     """Every step in a step list, depth first, with its position label (not following includes).
 
-    Labels: ``"4"``, repeat/optional children ``"4.2"``, choice branch children ``"5.b1.2"``.
+    Labels: ``"4"``, repeat/optional children ``"4.2"``, choice branch children ``"5.b1.2"``, a ``do`` step's
+    ways ``"6.shortcut.1"``.
 
     >>> from synthgen.scenario.steps import Goto
     >>> [label for label, _ in walk_steps([Goto(url="/"), Repeat(times=2, steps=[Goto(url="/")])])]
@@ -397,5 +433,8 @@ def walk_steps(steps: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
         elif isinstance(s, Choice):
             for b, br in enumerate(s.branches, 1):
                 yield from walk_steps(br.steps, f"{label}.b{b}.")
+        elif isinstance(s, Do):
+            for way in s.ways():
+                yield from walk_steps(s.via[way], f"{label}.{way}.")
 
 
