@@ -10,10 +10,13 @@ Two implementations: :class:`synthgen.browser.playwright_driver.PlaywrightDriver
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from synthgen.motor.types import Box
 from synthgen.scenario.steps import Target
+
+if TYPE_CHECKING:
+    from synthgen.browser.attention import Reading
 
 __all__ = ["Driver", "Located"]
 
@@ -77,5 +80,16 @@ class Driver(Protocol):
     def arm_popup(self) -> None: ...
     async def follow_popup(self, timeout_ms: float) -> str: ...
     async def popup_gone(self) -> bool: ...
+    # A persona's reading and task-level slips (synthgen/browser/attention.py)
+    async def reading(self) -> "Reading":
+        """The words readable in the viewport now and the boxes of the text blocks holding them."""
+    async def slip_target(self, target: Target, kind: str, after: bool, timeout_ms: float) -> Located | None:
+        """Where a slip of ``kind`` aimed at ``target`` lands harmlessly (a neighbour item, another menu, an
+        empty field), or None."""
+    async def layers(self) -> int:
+        """Dialogs, menus and listboxes showing."""
+    async def go_back(self, timeout_ms: float) -> None: ...
+    async def submit_words(self, target: Target, timeout_ms: float) -> int | None:
+        """Words of the filled fields of the form ``target`` submits; None when it is not a submit button."""
     async def storage_state(self) -> dict: ...
     async def restore_state(self, state: dict) -> None: ...

@@ -35,6 +35,10 @@ class FakeDriver:
     values: dict[str, str] = field(default_factory=dict)  # target -> what the field holds (assert value)
     focus: str | None = None  # the focused element (type focused)
     popup_url: str | None = None  # the page a popup click opens
+    words: int = 0  # words readable in the viewport (reading)
+    text_blocks: tuple = ()  # boxes of the text blocks holding them
+    slips: dict[tuple[str, str], Box] = field(default_factory=dict)  # (target, slip kind) -> where it lands
+    open_layers: int = 0
 
     async def goto(self, url: str, timeout_ms: float) -> None:
         self.calls.append(("goto", url))
@@ -162,3 +166,21 @@ class FakeDriver:
 
     async def restore_state(self, state: dict) -> None:
         self.calls.append(("restore", len(state.get("cookies", []))))
+
+    async def reading(self):  # type: ignore[no-untyped-def]
+        from synthgen.browser.attention import Reading
+
+        return Reading(self.words, tuple(self.text_blocks))
+
+    async def slip_target(self, target: Target, kind: str, after: bool, timeout_ms: float) -> Located | None:
+        b = self.slips.get((target.describe(), kind))
+        return None if b is None else Located(b, f"slip:{kind}")
+
+    async def layers(self) -> int:
+        return self.open_layers
+
+    async def go_back(self, timeout_ms: float) -> None:
+        self.calls.append(("go_back",))
+
+    async def submit_words(self, target: Target, timeout_ms: float) -> int | None:
+        return None

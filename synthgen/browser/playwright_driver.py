@@ -17,6 +17,7 @@ from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from synthgen.browser.driver import Located
+from synthgen.browser.attention import PageAttention
 from synthgen.browser.extras import PageExtras
 from synthgen.browser.netguard import UNREACHABLE_HEADER
 from synthgen.browser.locate import chosen, maps_target_errors
@@ -153,6 +154,41 @@ HASH_JS = """
 window.__sgHash = location.hash;
 addEventListener('hashchange', () => { window.__sgHash = location.hash; }, {capture: true});
 """
+# A response the network has finished may not have reached the page's script yet: fetch() resolves, then the
+# body is read (response.json()) in tasks of their own, and an XHR's load event is a task too. The network
+# being quiet is then not enough: a check could look at the page before the app rendered what it fetched. The
+# page counts its unsettled fetches, body reads and XHRs; QUIET_JS waits until there are none. Our reaction is registered on the
+# promise before the app's, so the count drops in the same microtask checkpoint as the app's handler runs.
+BUSY_JS = """
+(() => {
+  if (window.__sgBusy !== undefined) return;
+  window.__sgBusy = 0;
+  const track = (p) => {
+    window.__sgBusy++;
+    const done = () => { window.__sgBusy--; };
+    p.then(done, done);
+    return p;
+  };
+  if (window.fetch) {
+    const fetch0 = window.fetch;
+    window.fetch = function (...a) { return track(fetch0.apply(this, a)); };
+  }
+  if (window.Response) {
+    for (const m of ['json', 'text', 'arrayBuffer', 'blob', 'formData']) {
+      const f = Response.prototype[m];
+      if (f) Response.prototype[m] = function (...a) { return track(f.apply(this, a)); };
+    }
+  }
+  if (window.XMLHttpRequest) {
+    const send0 = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.send = function (...a) {
+      window.__sgBusy++;
+      this.addEventListener('loadend', () => { window.__sgBusy--; }, {once: true});
+      try { return send0.apply(this, a); } catch (e) { window.__sgBusy--; throw e; }
+    };
+  }
+})();
+"""
 # Resolves once the page has heard of the current fragment (a history.pushState changes it with no
 # hashchange: given up after 100 ms) and the tasks the page had queued (a response handed to a script, a
 # posted message) have run: the page then looks the same to a check on every run, however busy the machine.
@@ -161,7 +197,11 @@ QUIET_JS = """
   const wait = (window.__sgNative && window.__sgNative.timeout) || setTimeout;
   let n = 0;
   const check = () => {
-    if (window.__sgHash === undefined || window.__sgHash === location.hash || ++n > 20) {
+    n++;
+    const hashed = window.__sgHash === undefined || window.__sgHash === location.hash || n > 20;
+    // a request that never ends (a long poll) is given up after ~0.5 s: the network wait bounds those already
+    const idle = !(window.__sgBusy > 0) || n > 100;
+    if (hashed && idle) {
       window.__sgHash = location.hash;
       wait(() => done(true), 0);
       return;
@@ -191,7 +231,7 @@ NETWORK_WAIT_S = 10.0
 SETTLE_NETWORK_WAIT_S = 3.0
 
 
-class PlaywrightDriver(PageExtras):
+class PlaywrightDriver(PageExtras, PageAttention):
     """A :class:`synthgen.browser.driver.Driver` over one Playwright page (widget operations: ``PageExtras``)."""
 
     def __init__(self, page: Page, viewport: tuple[int, int]) -> None:
@@ -361,7 +401,7 @@ class PlaywrightDriver(PageExtras):
 
     async def goto(self, url: str, timeout_ms: float) -> None:
         if not self._init_script:
-            await self.page.context.add_init_script(LEAVING_JS + HASH_JS)  # pop-ups included
+            await self.page.context.add_init_script(LEAVING_JS + HASH_JS + BUSY_JS)  # pop-ups included
             self._init_script = True
         before = self._nav_started
         self._poked = True

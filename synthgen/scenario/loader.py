@@ -22,6 +22,7 @@ step's keys, or one of these short forms):
 ``screenshot: name``            ``{name: name}``; ``- screenshot`` alone has no name
 ``include: flow``               ``{flow: flow}``
 ``choice: [ ... ]``             ``{branches: [...]}``; a branch may be a bare list of steps
+``do: {goal: g, via: {...}}``   ``via`` maps ways (shortcut, menu, context_menu, toolbar) to lists of steps
 ``fill: {fields: {t: v}}``      ``fields`` as a mapping ``target: value``
 ==============================  =============================================================
 
@@ -95,7 +96,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "press": S.Press, "select": S.Select, "check": S.Check, "uncheck": S.Uncheck,
     "scroll": S.Scroll, "drag": S.Drag, "upload": S.Upload, "wait_for": S.WaitFor,
     "think": S.Think, "assert": S.Assert, "screenshot": S.Screenshot, "capture": S.Capture,
-    "repeat": S.Repeat, "choice": S.Choice, "optional": S.Optional_, "include": S.Include,
+    "repeat": S.Repeat, "choice": S.Choice, "optional": S.Optional_, "include": S.Include, "do": S.Do,
 }
 assert set(_MODELS) == set(S.STEP_KINDS)
 
@@ -137,6 +138,7 @@ _EXAMPLES = {
     "repeat": "- repeat: {times: 3, steps: [...]}",
     "choice": "- choice: [{weight: 2, steps: [...]}, {weight: 1, steps: [...]}]",
     "optional": "- optional: {probability: 0.3, steps: [...]}", "include": "- include: flow_name",
+    "do": "- do: {goal: archive, via: {shortcut: [press: e], toolbar: [click: Archive]}}",
 }
 
 
@@ -411,6 +413,8 @@ class _Loader:
             kl = _kline(value, k, line)
             if k == "steps" and kind in ("repeat", "optional"):
                 out[k] = self.step_list(v, src, kl, f"{label}.", depth + 1, "'steps'", where)
+            elif k == "via" and kind == "do":
+                out[k] = self.ways(v, src, kl, label, where, depth)
             elif k == "branches":
                 out[k] = self.branches(v, src, line if vnode_is_list else kl, label, where, depth)
             elif k in _TARGET_FIELDS or (k == "to" and kind in ("drag", "scroll")):
@@ -463,6 +467,19 @@ class _Loader:
             if "weight" in br:
                 d["weight"] = self.plain(br["weight"], src, _kline(br, "weight", bl))
             out.append(d)
+        return out
+
+    def ways(self, node: Any, src: _Src, line: Optional[int], label: str, where: str, depth: int) -> Any:
+        """A ``do`` step's ``via``: a mapping of way name to its steps (a list)."""
+        if not isinstance(node, dict) or not node:
+            raise self.fail("'via' needs a mapping of ways to steps", src, line, where, fix=f"e.g. {_EXAMPLES['do']}")
+        out: dict[str, Any] = {}
+        for way, steps in node.items():
+            wl = _kline(node, way, line)
+            if str(way) not in S.WAYS:
+                raise self.fail(f"unknown way '{way}'", src, wl, where,
+                                fix=_did_you_mean(way, S.WAYS) or f"ways: {', '.join(S.WAYS)}")
+            out[str(way)] = self.step_list(steps, src, wl, f"{label}.{way}.", depth + 1, f"way '{way}'", where)
         return out
 
     def target(self, value: Any, src: _Src, line: Optional[int], where: str,
@@ -637,7 +654,7 @@ class _Loader:
                     walk(x, top)
 
         for k, v in fields.items():
-            if k not in _NEVER_TEMPLATE and k not in ("steps", "branches"):
+            if k not in _NEVER_TEMPLATE and k not in ("steps", "branches") and not (k == "via" and isinstance(v, dict)):
                 walk(v, k)
 
     def check_refs(self, variables: dict[str, str], var_lines: dict[str, Optional[int]],

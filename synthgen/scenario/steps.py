@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Optional, Union
 
+import difflib
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from synthgen.motor.chords import chord_problem
@@ -22,7 +24,7 @@ __all__ = [
     "Target", "ThinkDist", "StepBase",
     "Goto", "Click", "Hover", "Type", "FillField", "Fill", "Press", "Select", "Check", "Uncheck",
     "Scroll", "Drag", "Upload", "WaitFor", "Think", "Assert", "Screenshot", "Capture",
-    "Repeat", "Branch", "Choice", "Optional_", "Include",
+    "Repeat", "Branch", "Choice", "Optional_", "Include", "Do", "WAYS",
     "ActionStep", "ControlStep", "Step", "ACTION_KINDS", "CONTROL_KINDS", "STEP_KINDS",
 ]
 
@@ -364,16 +366,61 @@ class Include(StepBase):
     flow: str
 
 
+#: The ways a ``do`` step may reach its goal, in the order ties between them are broken. A persona's habits
+#: (``personas.behaviour_json``, :mod:`synthgen.persona.behaviour`) weigh them.
+WAYS: tuple[str, ...] = ("shortcut", "menu", "context_menu", "toolbar")
+
+
+class Do(StepBase):
+    """Reach one goal in one of several ways; the persona's habits choose the way, and a session keeps to the
+    way it chose first wherever a later goal offers it (a shortcut user keeps using shortcuts). The chosen way
+    is in the events' ``strategy`` column and in the step ids (``"7.shortcut.1"``).
+
+    >>> d = Do(goal="archive", via={"toolbar": [Click(target=Target(text="Archive"))],
+    ...                             "shortcut": [Press(keys=["e"])]})
+    >>> d.ways()
+    ['shortcut', 'toolbar']
+    >>> try:
+    ...     Do(goal="archive", via={"shortcuts": [Press(keys=["e"])], "toolbar": [Press(keys=["x"])]})
+    ... except ValueError as e:
+    ...     print(e.errors()[0]["msg"])
+    Value error, unknown way 'shortcuts'; did you mean 'shortcut'? (ways: shortcut, menu, context_menu, toolbar)
+    """
+
+    kind: Literal["do"] = "do"
+    goal: str = Field(min_length=1, max_length=200)
+    via: dict[str, list["Step"]]
+
+    @model_validator(mode="after")
+    def _ways(self) -> "Do":
+        for way, steps in self.via.items():
+            if way not in WAYS:
+                near = difflib.get_close_matches(way, WAYS, n=1)
+                raise ValueError(f"unknown way '{way}'" + (f"; did you mean '{near[0]}'?" if near else "")
+                                 + f" (ways: {', '.join(WAYS)})")
+            if not steps:
+                raise ValueError(f"way '{way}' has no steps")
+        if len(self.via) < 2:
+            raise ValueError(f"goal '{self.goal}' has {len(self.via)} way; a 'do' step gives two or more "
+                             "(for one way, write its steps directly)")
+        return self
+
+    def ways(self) -> list[str]:
+        """The ways this goal offers, in :data:`WAYS` order (never the file's order: a persona's choice must
+        not depend on how the file lists them)."""
+        return [w for w in WAYS if w in self.via]
+
+
 ActionStep = Union[Goto, Click, Hover, Type, Fill, Press, Select, Check, Uncheck, Scroll, Drag,
                    Upload, WaitFor, Think, Assert, Screenshot, Capture]
-ControlStep = Union[Repeat, Choice, Optional_, Include]
+ControlStep = Union[Repeat, Choice, Optional_, Include, Do]
 Step = Annotated[Union[ActionStep, ControlStep], Field(discriminator="kind")]
 
-for _m in (Target, Repeat, Branch, Optional_):
+for _m in (Target, Repeat, Branch, Optional_, Do):
     _m.model_rebuild()
 
 ACTION_KINDS: tuple[str, ...] = ("goto", "click", "hover", "type", "fill", "press", "select", "check",
                                  "uncheck", "scroll", "drag", "upload", "wait_for", "think", "assert",
                                  "screenshot", "capture")
-CONTROL_KINDS: tuple[str, ...] = ("repeat", "choice", "optional", "include")
+CONTROL_KINDS: tuple[str, ...] = ("repeat", "choice", "optional", "include", "do")
 STEP_KINDS: tuple[str, ...] = ACTION_KINDS + CONTROL_KINDS

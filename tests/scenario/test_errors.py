@@ -102,7 +102,7 @@ CASES: list[tuple[str, str, str]] = [
      "s.yaml:4 step 1 'wait': unknown step kind; did you mean 'wait_for'?"),
     ('unknown_kind_far',
      H + 'steps:\n  - teleport: /\n',
-     "s.yaml:4 step 1 'teleport': unknown step kind; step kinds: goto, click, hover, type, fill, press, select, check, uncheck, scroll, drag, upload, wait_for, think, assert, screenshot, capture, repeat, choice, optional, include"),
+     "s.yaml:4 step 1 'teleport': unknown step kind; step kinds: goto, click, hover, type, fill, press, select, check, uncheck, scroll, drag, upload, wait_for, think, assert, screenshot, capture, repeat, choice, optional, include, do"),
     ('bare_text_step',
      H + 'steps:\n  - click\n',
      "s.yaml:4 step 1 'click': 'click' needs a value; e.g. - click: Send  (or {role: button, name: Send})"),

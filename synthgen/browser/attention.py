@@ -1,0 +1,260 @@
+"""What a persona's habits need from the page, mixed into :class:`~synthgen.browser.playwright_driver.PlaywrightDriver`.
+
+* ``reading``: the words a person can read in the viewport now, and the boxes of the text blocks holding
+  them (where the pointer may wander while reading). Text inside controls, links and menus is not a
+  block to rest on: hovering those opens menus and row actions.
+* ``slip_target``: where a task-level slip lands (the session decides whether one happens). Every kind
+  looks for a place that a slip can undo without harm:
+
+  - ``neighbour_click``: the list item next to the target (a link, tab, row, list item) whose text or link
+    is under a small box free of buttons and fields;
+  - ``wrong_menu``: another menu button beside the target (``aria-haspopup``), in the same menu bar or
+    toolbar;
+  - ``wrong_field``: the nearest empty text field of the target's form.
+
+* ``layers``: how many dialogs, menus and listboxes are showing (a slip that opened one is closed with
+  Escape); ``go_back``: the browser's Back (Alt+ArrowLeft's work, which headless Chromium's missing
+  browser UI does not do by itself); ``submit_words``: the words a careful person re-reads in a form before
+  pressing its submit button.
+
+>>> hasattr(PageAttention, "reading")
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+
+from synthgen.browser.driver import Located
+from synthgen.browser.locate import chosen
+from synthgen.motor.types import Box
+from synthgen.scenario.steps import Target
+
+__all__ = ["PageAttention", "Reading", "SLIP_KINDS", "READING_JS"]
+
+#: The task-level slips a session can make (the events' ``slip`` column).
+SLIP_KINDS: tuple[str, ...] = ("neighbour_click", "wrong_menu", "wrong_field", "overscroll", "double_click")
+
+# Interactive or menu-like ancestors: text inside them is not somewhere to rest the pointer while reading.
+_ACTIVE = ("a,button,input,select,textarea,label,summary,[role=button],[role=link],[role=menu],[role=menubar],"
+           "[role=menuitem],[role=tab],[role=option],[role=checkbox],[aria-haspopup],[data-tip],[contenteditable],"
+           "[draggable=true],nav,header,[role=dialog] [role=toolbar]")
+
+READING_JS = """
+(active) => {
+  const W = innerWidth, H = innerHeight;
+  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+  const visible = new Map();
+  let words = 0;
+  const blocks = [];
+  const seen = new Set();
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = n.nodeValue;
+    if (!text || !/\\S/.test(text)) continue;
+    const el = n.parentElement;
+    if (!el || el.closest('script,style,noscript,template,[aria-hidden=true]')) continue;
+    let ok = visible.get(el);
+    if (ok === undefined) {
+      const cs = getComputedStyle(el);
+      ok = cs.visibility !== 'hidden' && cs.display !== 'none' && parseFloat(cs.opacity || '1') > 0.05;
+      visible.set(el, ok);
+    }
+    if (!ok) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1 || r.bottom < 0 || r.top > H || r.right < 0 || r.left > W) continue;
+    const count = text.trim().split(/\\s+/).length;
+    words += count;
+    if (count >= 3 && !el.closest(active) && !seen.has(el) && blocks.length < 40) {
+      seen.add(el);
+      const b = el.getBoundingClientRect();
+      const x0 = Math.max(b.left, 0), y0 = Math.max(b.top, 0);
+      const x1 = Math.min(b.right, W), y1 = Math.min(b.bottom, H);
+      if (x1 - x0 >= 8 && y1 - y0 >= 6) blocks.push([x0, y0, x1 - x0, y1 - y0]);
+    }
+  }
+  return {words, blocks};
+}
+"""
+
+# The slip's landing place for the target element `el`, or null. A box small enough that the whole of it
+# lies on one harmless element (hit-tested at its centre and corners).
+SLIP_TARGET_JS = """
+(el, [kind, after]) => {
+  const W = innerWidth, H = innerHeight;
+  const shown = (e) => {
+    const r = e.getBoundingClientRect();
+    if (r.width < 4 || r.height < 4 || r.top < 0 || r.bottom > H || r.left < 0 || r.right > W) return false;
+    const cs = getComputedStyle(e);
+    return cs.visibility !== 'hidden' && cs.display !== 'none' && !e.closest('[aria-hidden=true],[inert]');
+  };
+  const harmful = 'button,input,select,textarea,[role=button],[role=checkbox],[role=switch],[contenteditable],' +
+                  '[draggable=true],[aria-haspopup],summary';
+  const boxOn = (e, w, h) => {
+    const r = e.getBoundingClientRect();
+    const bw = Math.min(r.width, w), bh = Math.min(r.height, h);
+    const x = r.left + (r.width - bw) / 2, y = r.top + (r.height - bh) / 2;
+    const pts = [[x + bw / 2, y + bh / 2], [x + 1, y + 1], [x + bw - 1, y + 1], [x + 1, y + bh - 1], [x + bw - 1, y + bh - 1]];
+    for (const [px, py] of pts) {
+      const top = document.elementFromPoint(px, py);
+      if (!top || !(e === top || e.contains(top))) return null;
+      if (top.closest(harmful) && !(top.closest(harmful) === e && kind !== 'neighbour_click')) return null;
+    }
+    return [x, y, bw, bh];
+  };
+  const ordered = (list) => {
+    const i = list.indexOf(el.__sgItem || el);
+    const out = [];
+    for (let d = 1; d < list.length; d++) {
+      for (const s of (after ? [1, -1] : [-1, 1])) {
+        const j = i + s * d;
+        if (j >= 0 && j < list.length && out.indexOf(list[j]) < 0) out.push(list[j]);
+      }
+    }
+    return out;
+  };
+  if (kind === 'neighbour_click') {
+    const itemSel = 'a[href],[role=tab],[role=row],tr,li,[role=listitem],[role=option],[role=treeitem],[role=gridcell]';
+    const item = el.closest(itemSel);
+    if (!item || !item.parentElement) return null;
+    const same = (e) => e.tagName === item.tagName && e.getAttribute('role') === item.getAttribute('role');
+    const list = [...item.parentElement.children].filter(same);
+    if (list.length < 2) return null;
+    el.__sgItem = item;
+    for (const n of ordered(list)) {
+      if (!shown(n)) continue;
+      if (n.matches('[aria-disabled=true],[disabled]')) continue;
+      const link = n.matches('a[href]') ? n : n.querySelector('a[href]');
+      if (link) {
+        const href = link.getAttribute('href') || '';
+        if (link.target === '_blank' || link.hasAttribute('download') || /^\\s*javascript:/i.test(href)) continue;
+        try { if (new URL(link.href).origin !== location.origin) continue; } catch (e) { continue; }
+      }
+      const aim = link || n.querySelector('h1,h2,h3,h4,span,p,strong,div') || n;
+      if (aim.closest(harmful)) continue;
+      const b = boxOn(aim, 48, 14);
+      if (b) return b;
+    }
+    return null;
+  }
+  if (kind === 'wrong_menu') {
+    const opener = el.closest('[aria-haspopup]');
+    if (!opener || opener.getAttribute('aria-haspopup') === 'false') return null;
+    const bar = opener.closest('[role=menubar],[role=toolbar]') || opener.parentElement;
+    if (!bar) return null;
+    const list = [...bar.querySelectorAll('[aria-haspopup]')].filter((e) => e.getAttribute('aria-haspopup') !== 'false'
+      && !e.closest('[role=menu]') && !e.matches('[disabled],[aria-disabled=true]'));
+    el.__sgItem = opener;
+    if (list.indexOf(opener) < 0) list.push(opener);
+    for (const n of ordered(list)) {
+      if (!shown(n)) continue;
+      const b = boxOn(n, 40, 14);
+      if (b) return b;
+    }
+    return null;
+  }
+  if (kind === 'wrong_field') {
+    const textish = (e) => e.matches('textarea') || (e.matches('input') &&
+      ['text', 'email', 'search', 'tel', 'url', 'number', ''].indexOf((e.getAttribute('type') || '').toLowerCase()) >= 0);
+    if (!textish(el)) return null;
+    const scope = el.form || el.closest('form,[role=form],fieldset,[role=dialog],main') || document.body;
+    const r0 = el.getBoundingClientRect();
+    const cands = [...scope.querySelectorAll('input,textarea')].filter((e) => e !== el && textish(e) && shown(e)
+      && !e.disabled && !e.readOnly && e.value === '' && !e.matches('[role=combobox],[aria-autocomplete]'));
+    cands.sort((a, b) => {
+      const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+      return Math.hypot(ra.x - r0.x, ra.y - r0.y) - Math.hypot(rb.x - r0.x, rb.y - r0.y);
+    });
+    for (const n of cands) {
+      const b = boxOn(n, 60, 12);
+      if (b) return b;
+    }
+    return null;
+  }
+  return null;
+}
+"""
+
+# Dialogs, menus and listboxes showing now.
+LAYERS_JS = """
+() => [...document.querySelectorAll('[role=dialog],[role=alertdialog],[role=menu],[role=listbox],dialog[open]')]
+  .filter((e) => { const r = e.getBoundingClientRect(); const cs = getComputedStyle(e);
+                   return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none'; }).length
+"""
+
+# For a submit button: the words of the filled fields of its form (what a careful person re-reads); else null.
+SUBMIT_WORDS_JS = """
+(el) => {
+  const btn = el.closest('button,input[type=submit],input[type=image]');
+  if (!btn || !btn.form || (btn.tagName === 'BUTTON' && (btn.getAttribute('type') || 'submit') !== 'submit')) return null;
+  let words = 0;
+  for (const f of btn.form.elements) {
+    if (!('value' in f) || f === btn || f.type === 'hidden' || f.type === 'password' || f.type === 'submit') continue;
+    const v = f.tagName === 'SELECT' ? (f.selectedOptions[0] ? f.selectedOptions[0].text : '') :
+              ((f.type === 'checkbox' || f.type === 'radio') ? (f.checked ? 'x' : '') : String(f.value));
+    if (v.trim()) words += v.trim().split(/\\s+/).length;
+  }
+  return words;
+}
+"""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What can be read in the viewport: a word count and the boxes of the text blocks holding the words."""
+
+    words: int
+    blocks: tuple[Box, ...]
+
+
+class PageAttention:
+    """The reading and slip operations; the host class provides ``page`` (a Playwright page) and ``_poked``."""
+
+    page: Any
+    _poked: bool
+
+    async def reading(self) -> Reading:
+        """The words in the viewport and up to 40 text blocks in document order (a page being replaced: none)."""
+        try:
+            r = await self.page.evaluate(READING_JS, _ACTIVE)
+        except PlaywrightError:
+            return Reading(0, ())
+        return Reading(int(r["words"]), tuple(Box(*(float(v) for v in b)) for b in r["blocks"]))
+
+    async def slip_target(self, target: Target, kind: str, after: bool, timeout_ms: float) -> Located | None:
+        """Where a ``kind`` slip aimed at ``target`` lands (``after``: prefer the next item over the previous
+        one), or None when the page offers no harmless place for it."""
+        if kind not in ("neighbour_click", "wrong_menu", "wrong_field"):
+            raise ValueError(f"kind={kind!r}: no landing place to look for (kinds: neighbour_click, wrong_menu, "
+                             "wrong_field)")
+        try:
+            box = await chosen(self.page, target).evaluate(SLIP_TARGET_JS, [kind, after], timeout=timeout_ms)
+        except PlaywrightError:
+            return None  # the page is changing: no slip now
+        if box is None:
+            return None
+        return Located(Box(*(float(v) for v in box)), f"slip:{kind}")
+
+    async def layers(self) -> int:
+        """How many dialogs, menus and listboxes are showing."""
+        try:
+            return int(await self.page.evaluate(LAYERS_JS))
+        except PlaywrightError:
+            return 0
+
+    async def go_back(self, timeout_ms: float) -> None:
+        """The browser's Back, after the session sent Alt+ArrowLeft to the page."""
+        self._poked = True
+        await self.page.go_back(timeout=timeout_ms, wait_until="load")
+
+    async def submit_words(self, target: Target, timeout_ms: float) -> int | None:
+        """The words of the filled fields of the form ``target`` submits, or None when it submits none."""
+        try:
+            r = await chosen(self.page, target).evaluate(SUBMIT_WORDS_JS, timeout=timeout_ms)
+        except PlaywrightError:
+            return None
+        return None if r is None else int(r)
