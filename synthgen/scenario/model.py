@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from synthgen.scenario.steps import Choice, Do, Include, Optional_, Repeat, Step, ThinkDist
+from synthgen.scenario.steps import WAYS, Choice, Do, Include, Optional_, Repeat, Step, ThinkDist
 
 __all__ = [
     "Viewport", "PersonaFilter", "DataFeeder", "Login", "Scenario", "walk_steps", "flow_label",
@@ -30,9 +30,9 @@ NAME_PATTERN = r"^[a-z0-9_-]+$"
 #: variable names that would shadow a template root
 RESERVED_VARIABLE_NAMES = frozenset({"persona", "var", "captured", "data", "faker"})
 _IDENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-#: a persona's habitual ways to reach a goal (``synthgen.persona.behaviour.WAYS``, repeated here so the
-#: scenario language does not import the persona package; a test checks they agree)
-HABITS: tuple[str, ...] = ("shortcut", "menu", "context_menu", "toolbar")
+#: a persona's habitual ways to reach a goal: the ways a ``do`` step offers (``synthgen.persona.behaviour.WAYS``
+#: is the same tuple on the persona side, which the scenario language does not import; a test checks they agree)
+HABITS: tuple[str, ...] = WAYS
 
 
 class _Model(BaseModel):
