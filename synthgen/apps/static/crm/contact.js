@@ -1,5 +1,6 @@
 /* CRM contact record form: new (contact.html) or edit (contact.html?id=c12).
- * Validation errors per field plus a summary; custom calendar popup. */
+ * Validation errors per field plus a summary; custom calendar popup. Save and delete also sit
+ * in the "Actions" menu; Ctrl+S saves. */
 (function () {
   'use strict';
 
@@ -102,12 +103,13 @@
   }
 
   /* --------------------------------------------------------------- delete */
+  function askDelete() {
+    $('#delete-text').textContent = CRM.fullName(editing) + ' (' + editing.company + ') will be permanently removed.';
+    SG.openDialog($('#delete-dialog'));
+  }
   function wireDelete() {
     var dlg = $('#delete-dialog');
-    $('#delete').addEventListener('click', function () {
-      $('#delete-text').textContent = CRM.fullName(editing) + ' (' + editing.company + ') will be permanently removed.';
-      SG.openDialog(dlg);
-    });
+    $('#delete').addEventListener('click', askDelete);
     $('#delete-cancel').addEventListener('click', function () { SG.closeDialog(dlg); });
     dlg.addEventListener('click', function (e) { if (e.target === dlg) { SG.closeDialog(dlg); } });
     $('#delete-confirm').addEventListener('click', function () {
@@ -222,6 +224,35 @@
     });
   }
 
+  /* ------------------------------------------------------ menu, shortcuts */
+  var help = SG.shortcutHelp([
+    ['Ctrl+S', 'Save the contact (also while typing)'],
+    ['Tab / Shift+Tab', 'Next / previous field'],
+    ['?', 'Show these shortcuts (outside a field)']
+  ]);
+  function wireActions() {
+    SG.menuButton($('.page-head'), '#record-actions', {
+      label: 'Record actions', testid: 'record-menu', alignRight: true,
+      items: function () {
+        var items = [{ label: 'Save contact', keys: 'Control+S', hint: 'Ctrl+S', run: function () { $('#contact-form').requestSubmit(); } }];
+        if (editing) { items.push({ label: 'Delete contact', danger: true, run: askDelete }); }
+        items.push('-', { label: 'Back to contacts', run: function () { location.href = 'contacts.html'; } });
+        return items;
+      }
+    });
+    document.addEventListener('keydown', function (e) {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's' && !SG.dialogOpen()) {
+        e.preventDefault();
+        $('#contact-form').requestSubmit();
+      }
+    });
+    SG.onShortcut(function (key) {
+      if (key !== '?') { return false; }
+      help.open();
+      return true;
+    });
+  }
+
   /* ------------------------------------------------------------------ boot */
   function options(select, values) {
     select.innerHTML = values.map(function (v) { return '<option>' + SG.esc(v) + '</option>'; }).join('');
@@ -237,7 +268,9 @@
         errors: Object.assign({}, errors),
         submitted: submitted
       } : null,
-      calendarOpen: !$('#calendar').hidden
+      calendarOpen: !$('#calendar').hidden,
+      openMenu: SG.menuState(),
+      helpOpen: help.isOpen()
     });
   };
 
@@ -281,6 +314,7 @@
     });
     wireDelete();
     wireCalendar();
+    wireActions();
     $('#firstName').focus();
     document.body.setAttribute('data-ready', 'true');
   });

@@ -1,4 +1,6 @@
-/* CRM contacts table: filter, status filter, sortable headers, paging, delete dialog. */
+/* CRM contacts table: filter, status filter, sortable headers, paging, delete dialog.
+ * A contact is edited or deleted from its row's buttons, its row's "Actions" menu, its context
+ * menu, or by shortcut on the cursor row (j/k or pointing at a row; e edits, # deletes). */
 (function () {
   'use strict';
 
@@ -6,6 +8,7 @@
   var view = null;       // {sortKey, sortDir, page, pageSize, filter, status, highlight}
   var lastVisible = [];
   var pendingDelete = null;
+  var cursor = null;     // the table's keyboard cursor (SG.rowCursor)
 
   function sortValue(c, key) {
     if (key === 'name') { return (c.lastName + ' ' + c.firstName).toLowerCase(); }
@@ -51,8 +54,11 @@
         '<a class="btn small" href="contact.html?id=' + c.id + '" aria-label="Edit ' + SG.esc(name) + '" title="Edit this contact">Edit</a>' +
         '<button type="button" class="btn small" data-delete="' + c.id + '" aria-label="Delete ' + SG.esc(name) + '"' +
         ' data-tip="Delete ' + SG.esc(name) + ' permanently">' + SG.icon('trash', 14) + '</button>' +
+        '<button type="button" class="btn small more" data-row-menu="' + c.id + '" aria-label="Actions for ' + SG.esc(name) + '"' +
+        ' aria-haspopup="menu" aria-expanded="false" title="More actions">' + SG.icon('dots', 14) + '</button>' +
         '</td></tr>';
     }).join('') || '<tr><td colspan="7" class="muted">No contacts match your filters.</td></tr>';
+    cursor.sync(lastVisible);
 
     SG.$$('th[data-key]').forEach(function (th) {
       var key = th.getAttribute('data-key');
@@ -89,7 +95,62 @@
     render();
   }
 
+  /* ------------------------------------------- commands, menus, shortcuts */
+  function edit(id) { location.href = 'contact.html?id=' + id; }
+  function filterBy(key, value) {
+    if (key === 'status') { view.status = value; $('#status-filter').value = value; }
+    else { view.filter = value; $('#filter').value = value; }
+    view.page = 1;
+    render();
+  }
+  /** The row menu's and context menu's items for contact id. */
+  function rowItems(id) {
+    var c = CRM.get(id);
+    if (!c) { return []; }
+    return [
+      { label: 'Edit', keys: 'e', run: function () { edit(id); } },
+      { label: 'Delete', keys: '#', danger: true, run: function () { askDelete(id); } },
+      '-',
+      { label: 'Filter by company', run: function () { filterBy('filter', c.company); } },
+      { label: 'Filter by status', run: function () { filterBy('status', c.status); } }
+    ];
+  }
+  var help = SG.shortcutHelp([
+    ['n', 'New contact'],
+    ['/', 'Filter contacts'],
+    ['j / k', 'Next / previous row'],
+    ['e or Enter', 'Edit the contact at the cursor'],
+    ['# or Delete', 'Delete the contact at the cursor'],
+    ['Shift+F10', 'Actions of the focused row (also a right-click on a row)'],
+    ['?', 'Show these shortcuts']
+  ]);
+  function onKey(key) {
+    if (key === 'n') { location.href = 'contact.html'; return true; }
+    if (key === '/') { $('#filter').focus(); return true; }
+    if (key === '?') { help.open(); return true; }
+    if (key === 'j' || key === 'k') { cursor.step(key === 'j' ? 1 : -1); return true; }
+    if (!cursor.id) { return false; }
+    if (key === 'e' || key === 'Enter') { edit(cursor.id); return true; }
+    if (key === '#' || key === 'Delete') { askDelete(cursor.id); return true; }
+    return false;
+  }
+
   function wire() {
+    cursor = SG.rowCursor($('#rows'), {
+      rowSelector: 'tr[data-id]',
+      idOf: function (row) { return row.getAttribute('data-id'); },
+      focusOf: function (row) { return $('a.name', row); }
+    });
+    SG.contextMenu($('#rows'), 'tr[data-id]', {
+      label: 'Contact actions', testid: 'contact-menu',
+      onOpen: function (row) { cursor.set(row.getAttribute('data-id'), false); },
+      items: function (row) { return rowItems(row.getAttribute('data-id')); }
+    });
+    SG.menuButton($('#rows'), '[data-row-menu]', {
+      label: 'Contact actions', testid: 'contact-menu', alignRight: true,
+      items: function (button) { return rowItems(button.getAttribute('data-row-menu')); }
+    });
+    SG.onShortcut(onKey);
     var statusSel = $('#status-filter');
     CRM.state.statuses.forEach(function (s) {
       var o = document.createElement('option');
@@ -135,7 +196,10 @@
         filter: view.filter, status: view.status, visibleIds: lastVisible.slice(),
         visibleNames: lastVisible.map(function (id) { var c = CRM.get(id); return c ? CRM.fullName(c) : id; })
       } : null,
-      deleteDialogOpen: !!pendingDelete
+      deleteDialogOpen: !!pendingDelete,
+      cursorId: cursor ? cursor.id : null,
+      openMenu: SG.menuState(),
+      helpOpen: help.isOpen()
     });
   };
 

@@ -1,5 +1,6 @@
 /* Kanban board: columns, cards, mouse drag and drop (mousedown/mousemove/mouseup,
- * so trusted CDP mouse input moves cards), inline title editing, shortcuts.
+ * so trusted CDP mouse input moves cards), inline title editing, shortcuts, and a card menu
+ * (the card's "⋯" button or a right-click) for details, rename, move and delete.
  * State in localStorage "synthgen:kanban", seeded from data/board.json. */
 (function () {
   'use strict';
@@ -42,6 +43,8 @@
       (c.description ? '<span class="has-desc" role="img" aria-label="Has description" data-tip="' + SG.esc(c.description) + '">≡</span>' : '') +
       '<button type="button" class="card-btn" data-details="' + c.id + '" aria-label="Details for ' + SG.esc(c.title) + '"' +
       ' data-tip="Open card details">' + SG.icon('pencil', 13) + '</button>' +
+      '<button type="button" class="card-btn card-menu" data-card-menu="' + c.id + '" aria-label="Actions for ' + SG.esc(c.title) + '"' +
+      ' aria-haspopup="menu" aria-expanded="false" data-tip="Card actions">' + SG.icon('dots', 13) + '</button>' +
       '</li>';
   }
   function render() {
@@ -123,14 +126,18 @@
     }
     save();
   }
+  /** Moves a card to the end of another column and keeps it selected (keyboard and menus). */
+  function moveTo(id, toCol) {
+    moveCard(id, toCol, null);
+    render();
+    select(id);
+    focusCard(id);
+  }
   function moveSideways(id, delta) {
     var c = card(id);
     var idx = state.columns.map(function (x) { return x.id; }).indexOf(c.column) + delta;
     if (idx < 0 || idx >= state.columns.length) { return; }
-    moveCard(id, state.columns[idx].id, null);
-    render();
-    select(id);
-    focusCard(id);
+    moveTo(id, state.columns[idx].id);
   }
 
   /* ---------------------------------------------------------- inline edit */
@@ -303,51 +310,67 @@
   function visibleCards(col) {
     return SG.$$('.column[data-column="' + col + '"] .card:not([hidden])');
   }
-  function onKey(e) {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) { return; }
-    if (SG.dialogOpen()) { return; }
-    var t = e.target;
-    if (t.closest && t.closest('input, textarea, select')) {
-      return;
-    }
-    if (drag && e.key === 'Escape') { endDrag(false); return; }
+  /** Single-key shortcuts (SG.onShortcut: not while typing, nor with a dialog or menu open). */
+  function onKey(key, e) {
+    if (drag && key === 'Escape') { endDrag(false); return false; }
     var sel = ui.selected && card(ui.selected);
-    if (e.key === 'n' || e.key === 'N') { e.preventDefault(); openAdd('todo'); return; }
-    if (e.key === '?') { e.preventDefault(); openHelp(); return; }
-    if (e.key === '/') { e.preventDefault(); $('#filter').focus(); return; }
-    if (e.key === 'Escape') { select(null); if (document.activeElement) { document.activeElement.blur(); } return; }
+    if (key === 'n' || key === 'N') { openAdd('todo'); return true; }
+    if (key === '?') { openHelp(); return true; }
+    if (key === '/') { $('#filter').focus(); return true; }
+    if (key === 'Escape') { select(null); if (document.activeElement) { document.activeElement.blur(); } return false; }
     if (!sel) {
-      if (/^Arrow/.test(e.key)) {
-        var first = $('.card:not([hidden])');
-        if (first) { e.preventDefault(); select(first.getAttribute('data-id')); first.focus(); }
-      }
-      return;
+      var first = /^Arrow/.test(key) && $('.card:not([hidden])');
+      if (first) { select(first.getAttribute('data-id')); first.focus(); }
+      return !!first;
     }
-    if (e.key === 'Delete' || e.key === 'Backspace') { e.preventDefault(); deleteCard(sel.id); return; }
-    if (e.key === 'Enter' || e.key === 'F2') { e.preventDefault(); startEdit(sel.id); return; }
-    if (e.key === 'e') { e.preventDefault(); openDetails(sel.id); return; }
-    if (e.shiftKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
-      e.preventDefault();
-      moveSideways(sel.id, e.key === 'ArrowLeft' ? -1 : 1);
-      return;
+    if (key === 'Delete' || key === 'Backspace') { deleteCard(sel.id); return true; }
+    if (key === 'Enter' || key === 'F2') { startEdit(sel.id); return true; }
+    if (key === 'e') { openDetails(sel.id); return true; }
+    if (e.shiftKey && (key === 'ArrowLeft' || key === 'ArrowRight')) {
+      moveSideways(sel.id, key === 'ArrowLeft' ? -1 : 1);
+      return true;
     }
-    if (/^Arrow/.test(e.key)) {
-      e.preventDefault();
+    if (/^Arrow/.test(key)) {
       var cols = state.columns.map(function (c) { return c.id; });
       var ci = cols.indexOf(sel.column);
       var list = visibleCards(sel.column).map(function (x) { return x.getAttribute('data-id'); });
       var i = list.indexOf(sel.id);
       var target = null;
-      if (e.key === 'ArrowUp') { target = list[i - 1]; }
-      else if (e.key === 'ArrowDown') { target = list[i + 1]; }
+      if (key === 'ArrowUp') { target = list[i - 1]; }
+      else if (key === 'ArrowDown') { target = list[i + 1]; }
       else {
-        for (var k = ci + (e.key === 'ArrowLeft' ? -1 : 1); k >= 0 && k < cols.length && !target; k += (e.key === 'ArrowLeft' ? -1 : 1)) {
+        for (var k = ci + (key === 'ArrowLeft' ? -1 : 1); k >= 0 && k < cols.length && !target; k += (key === 'ArrowLeft' ? -1 : 1)) {
           var other = visibleCards(cols[k]);
           if (other.length) { target = other[Math.min(Math.max(i, 0), other.length - 1)].getAttribute('data-id'); }
         }
       }
       if (target) { select(target); focusCard(target); }
+      return true;
     }
+    return false;
+  }
+
+  /* ------------------------------------------------------------ card menu */
+  /** What the card menu (its "⋯" button or a right-click) offers for card id. */
+  function cardItems(id) {
+    var c = card(id);
+    if (!c) { return []; }
+    var cols = state.columns.map(function (col) { return col.id; });
+    var at = cols.indexOf(c.column);
+    var items = [
+      { label: 'Open details', keys: 'e', run: function () { openDetails(id); } },
+      { label: 'Rename', keys: 'Enter F2', hint: 'Enter', run: function () { startEdit(id); } },
+      '-'
+    ];
+    // the neighbouring columns are also a Shift+arrow away
+    var SIDE_KEYS = { '-1': ['Shift+ArrowLeft', 'Shift+←'], '1': ['Shift+ArrowRight', 'Shift+→'] };
+    state.columns.forEach(function (col, k) {
+      if (k === at) { return; }
+      var side = SIDE_KEYS[String(k - at)] || [];
+      items.push({ label: 'Move to ' + col.title, keys: side[0], hint: side[1], run: function () { moveTo(id, col.id); } });
+    });
+    items.push('-', { label: 'Delete', keys: 'Delete', hint: 'Del', danger: true, run: function () { deleteCard(id); } });
+    return items;
   }
 
   function openAdd(colId) {
@@ -395,7 +418,16 @@
         if (btn) { btn.focus(); }
       }
     });
-    document.addEventListener('keydown', onKey);
+    SG.onShortcut(onKey);
+    SG.contextMenu(board, '.card', {
+      label: 'Card actions', testid: 'card-menu',
+      onOpen: function (el) { select(el.getAttribute('data-id')); },
+      items: function (el) { return cardItems(el.getAttribute('data-id')); }
+    });
+    SG.menuButton(board, '[data-card-menu]', {
+      label: 'Card actions', testid: 'card-menu', alignRight: true,
+      items: function (button) { return cardItems(button.getAttribute('data-card-menu')); }
+    });
     $('#new-card').addEventListener('click', function () { openAdd('todo'); });
     $('#show-help').addEventListener('click', openHelp);
     $('#close-help').addEventListener('click', function () { SG.closeDialog($('#help')); });
@@ -439,6 +471,7 @@
       filter: ui.filter,
       helpOpen: !$('#help').hidden,
       detailsOpen: !$('#details').hidden,
+      openMenu: SG.menuState(),
       addingIn: ui.addingIn,
       moves: state.log.moves.slice(),
       created: state.log.created.slice(),

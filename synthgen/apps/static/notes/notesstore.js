@@ -37,7 +37,8 @@
   };
   Notes.summary = function (n) {
     var text = Notes.textOf(n.html);
-    return { id: n.id, title: n.title, text: text, html: n.html, words: Notes.wordCount(text), revision: n.revision };
+    return { id: n.id, title: n.title, text: text, html: n.html, words: Notes.wordCount(text), revision: n.revision,
+      pinned: !!n.pinned };
   };
 
   window.Notes = Notes;

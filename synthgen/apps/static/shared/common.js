@@ -5,6 +5,8 @@
  * - toasts (also "flash" toasts carried across a page navigation)
  * - custom hover tooltips for elements with a data-tip attribute
  * - small modal dialog helpers
+ * - popup menus: menu buttons, context menus, menubars (role=menu / menuitem)
+ * - single-key shortcuts that stay quiet while typing, and a shortcut help dialog
  *
  * Nothing here uses randomness or the wall clock for anything displayed.
  */
@@ -104,7 +106,9 @@
     plus: '<path d="M12 5v14"/><path d="M5 12h14"/>',
     x: '<path d="M6 6l12 12"/><path d="M18 6L6 18"/>',
     eye: '<path d="M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>',
-    star: '<path d="M12 3l2.8 5.8 6.2.9-4.5 4.4 1 6.2L12 17.3 6.5 20.3l1-6.2L3 9.7l6.2-.9z"/>'
+    star: '<path d="M12 3l2.8 5.8 6.2.9-4.5 4.4 1 6.2L12 17.3 6.5 20.3l1-6.2L3 9.7l6.2-.9z"/>',
+    dots: '<circle cx="5" cy="12" r="1.4"/><circle cx="12" cy="12" r="1.4"/><circle cx="19" cy="12" r="1.4"/>',
+    pin: '<path d="M9 4h6l-1 6 3 3v2H7v-2l3-3z"/><path d="M12 15v6"/>'
   };
   /** Inline SVG icon markup (aria-hidden); names: bell, home, archive, trash, ... */
   SG.icon = function (name, size) {
@@ -309,6 +313,425 @@
       });
       SG.openDialog(backdrop, done);
     });
+  };
+
+  /* ---------------------------------------------------------------- menus */
+  // Popup menus: menu buttons, context menus and menubar menus share one implementation. A menu is
+  // a role="menu" element with role="menuitem" buttons, built when it opens and removed when it
+  // closes (so its words never linger for text locators), one open at a time. Keyboard as in the
+  // WAI-ARIA menu pattern: ArrowUp/ArrowDown (wrapping), Home/End, a letter jumps to the next item
+  // starting with it, Enter/Space activate, Escape closes and gives focus back, Tab closes. A mouse
+  // press outside closes it and still does what it does there. The menu is placed in document
+  // coordinates (it scrolls with the page, so a late scroll cannot leave it detached or close it
+  // under a pointer on its way to an item) and always opens inside the viewport.
+  var MENU_EDGE = 4;     // px kept free between a menu and the viewport's edge
+  var menu = null;       // the open menu: {el, label, owner, returnFocus, onKey, onClose}
+
+  function menuItems() {
+    return SG.$$('[role="menuitem"]:not([aria-disabled="true"])', menu.el);
+  }
+  function focusItem(item) { if (item) { item.focus({ preventScroll: true }); } }
+  function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
+
+  function buildMenu(opts) {
+    if (!opts.label) { throw new Error('SG.openMenu: a menu needs a label (its accessible name)'); }
+    var el = document.createElement('div');
+    el.className = 'sg-popup';
+    el.setAttribute('role', 'menu');
+    el.setAttribute('aria-label', opts.label);
+    el.tabIndex = -1;
+    if (opts.testid) { el.setAttribute('data-testid', opts.testid); }
+    var actions = [];
+    var items = [];   // separators only between items: none leading, trailing or doubled
+    opts.items.forEach(function (it) {
+      if (it !== '-' || (items.length && items[items.length - 1] !== '-')) { items.push(it); }
+    });
+    if (items[items.length - 1] === '-') { items.pop(); }
+    items.forEach(function (it) {
+      if (it === '-') {
+        var sep = document.createElement('div');
+        sep.setAttribute('role', 'separator');
+        el.appendChild(sep);
+        return;
+      }
+      if (!it.label || typeof it.run !== 'function') {
+        throw new Error('SG.openMenu: item ' + JSON.stringify(it.label) + ' of "' + opts.label + '" needs a label and run()');
+      }
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.setAttribute('role', 'menuitem');
+      b.tabIndex = -1;
+      // the accessible name is the label alone: the shortcut hint beside it is decoration
+      b.setAttribute('aria-label', it.label);
+      b.setAttribute('data-index', String(actions.length));
+      if (it.testid) { b.setAttribute('data-testid', it.testid); }
+      if (it.danger) { b.className = 'danger'; }
+      if (it.disabled) { b.setAttribute('aria-disabled', 'true'); }
+      if (it.keys) { b.setAttribute('aria-keyshortcuts', it.keys); }
+      b.innerHTML = '<span class="sg-mi-label">' + SG.esc(it.label) + '</span>' +
+        (it.hint || it.keys ? '<span class="sg-mi-keys" aria-hidden="true">' + SG.esc(it.hint || it.keys) + '</span>' : '');
+      actions.push(it.run);
+      el.appendChild(b);
+    });
+    // pressing inside the menu must not move focus or the selection (the notes editor keeps its
+    // selection for the Format menu); hovering an item focuses it, so the keys go on from there
+    el.addEventListener('mousedown', function (e) { e.preventDefault(); });
+    el.addEventListener('mousemove', function (e) {
+      var item = e.target.closest('[role="menuitem"]');
+      if (item && item !== document.activeElement && item.getAttribute('aria-disabled') !== 'true') { focusItem(item); }
+    });
+    el.addEventListener('click', function (e) {
+      var item = e.target.closest('[role="menuitem"]');
+      if (!item || item.getAttribute('aria-disabled') === 'true') { return; }
+      var run = actions[+item.getAttribute('data-index')];
+      SG.closeMenu(true);   // focus goes back first, so the command may move it on
+      run();
+    });
+    return el;
+  }
+
+  /** Puts the menu at a point (a context menu) or under an anchor, inside the viewport. */
+  function placeMenu(el, opts) {
+    var vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
+    var w = el.offsetWidth, h = el.offsetHeight, x, y;
+    if (opts.anchor) {
+      var r = opts.anchor.getBoundingClientRect();
+      x = opts.alignRight ? r.right - w : r.left;
+      y = r.bottom + 2;
+      if (y + h > vh - MENU_EDGE && r.top - 2 - h >= MENU_EDGE) { y = r.top - 2 - h; }
+    } else {
+      // like a native context menu: its corner at the pointer, flipped left/up where it would not fit
+      x = opts.at.x + 1;
+      y = opts.at.y + 1;
+      if (x + w > vw - MENU_EDGE) { x = opts.at.x - w - 1; }
+      if (y + h > vh - MENU_EDGE) { y = opts.at.y - h - 1; }
+    }
+    x = clamp(x, MENU_EDGE, Math.max(MENU_EDGE, vw - w - MENU_EDGE));
+    y = clamp(y, MENU_EDGE, Math.max(MENU_EDGE, vh - h - MENU_EDGE));
+    el.style.left = Math.round(x + window.scrollX) + 'px';
+    el.style.top = Math.round(y + window.scrollY) + 'px';
+  }
+
+  /**
+   * Opens a popup menu (closing any other). opts: {label (accessible name), testid, items,
+   * at: {x, y} (client px, a context menu) | anchor: element (opens below it, above where there is
+   * no room; alignRight), owner: the element whose click toggles this menu (gets aria-expanded),
+   * focus: 'first' | 'last' | 'menu' (keyboard opening focuses an item, a pointer the menu itself),
+   * onKey(event, menuEl): keys the menu does not use (a menubar's ArrowLeft/ArrowRight), onClose}.
+   * items: [{label, run(), keys (shortcut, also aria-keyshortcuts), hint (its visible text if not
+   * keys), testid, disabled, danger} | '-' (separator)]. Returns the menu element.
+   */
+  SG.openMenu = function (opts) {
+    SG.closeMenu(false);
+    closeMenus();
+    hideTip();
+    var el = buildMenu(opts);
+    el.style.left = '0px';
+    el.style.top = '0px';
+    document.body.appendChild(el);
+    placeMenu(el, opts);
+    menu = { el: el, label: opts.label, owner: opts.owner || null, onKey: opts.onKey || null, onClose: opts.onClose || null,
+      returnFocus: document.activeElement && document.activeElement !== document.body ? document.activeElement : (opts.owner || null) };
+    if (menu.owner) { menu.owner.setAttribute('aria-expanded', 'true'); }
+    var items = menuItems();
+    if (opts.focus === 'first') { focusItem(items[0]); }
+    else if (opts.focus === 'last') { focusItem(items[items.length - 1]); }
+    else { el.focus({ preventScroll: true }); }
+    return el;
+  };
+  /** Closes the open menu; restoreFocus puts focus back where it was when the menu opened. */
+  SG.closeMenu = function (restoreFocus) {
+    if (!menu) { return; }
+    var m = menu;
+    menu = null;
+    m.el.remove();
+    if (m.owner) { m.owner.setAttribute('aria-expanded', 'false'); }
+    var back = m.returnFocus;
+    if (restoreFocus && back && back.focus && document.contains(back)) { back.focus({ preventScroll: true }); }
+    if (m.onClose) { m.onClose(); }
+  };
+  SG.menuOpen = function () { return !!menu; };
+  /** The open menu for appState(): {label, items: [labels], owner: its owner's name}, or null. */
+  SG.menuState = function () {
+    if (!menu) { return null; }
+    return {
+      label: menu.label,
+      items: SG.$$('[role="menuitem"]', menu.el).map(function (b) { return b.getAttribute('aria-label'); }),
+      focused: document.activeElement && menu.el.contains(document.activeElement) && document.activeElement !== menu.el
+        ? document.activeElement.getAttribute('aria-label') : null
+    };
+  };
+  SG.menuOwner = function () { return menu ? menu.owner : null; };
+
+  function typeahead(ch) {
+    var items = menuItems();
+    if (!items.length) { return; }
+    var start = items.indexOf(document.activeElement);
+    for (var k = 1; k <= items.length; k++) {
+      var item = items[(start + k + items.length) % items.length];
+      if (item.getAttribute('aria-label').charAt(0).toLowerCase() === ch.toLowerCase()) { focusItem(item); return; }
+    }
+  }
+  // Capture phase: while a menu is open its keys never reach the page's shortcuts.
+  document.addEventListener('keydown', function (e) {
+    if (!menu) { return; }
+    var items = menuItems();
+    var i = items.indexOf(document.activeElement);
+    var key = e.key;
+    function stop() { e.preventDefault(); e.stopPropagation(); }
+    if (key === 'Escape') { stop(); SG.closeMenu(true); }
+    else if (key === 'ArrowDown' || key === 'ArrowUp') {
+      stop();
+      if (!items.length) { return; }
+      var step = key === 'ArrowDown' ? 1 : -1;
+      focusItem(items[i < 0 ? (step > 0 ? 0 : items.length - 1) : (i + step + items.length) % items.length]);
+    }
+    else if (key === 'Home' || key === 'End') { stop(); focusItem(items[key === 'Home' ? 0 : items.length - 1]); }
+    else if (key === 'Tab') { SG.closeMenu(true); }   // not prevented: Tab goes on from where focus was
+    else if (key === 'Enter' || key === ' ') {
+      e.stopPropagation();                               // an item (a button) activates itself
+      if (i < 0) { e.preventDefault(); }
+    }
+    else if (menu.onKey && menu.onKey(e, menu.el)) { stop(); }
+    else if (key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) { stop(); typeahead(key); }
+  }, true);
+  document.addEventListener('mousedown', function (e) {
+    if (!menu || menu.el.contains(e.target) || (menu.owner && menu.owner.contains(e.target))) { return; }
+    SG.closeMenu(false);
+  }, true);
+  window.addEventListener('resize', function () { SG.closeMenu(false); });
+
+  /**
+   * Menu buttons under root matching selector (delegated, so re-rendered buttons keep working):
+   * a click opens the menu below the button (a keyboard click focuses its first item), a second
+   * click closes it; ArrowDown/ArrowUp on the button open it at the first/last item.
+   * opts: {label: string | fn(button), testid, alignRight, items: fn(button) -> items}.
+   * The buttons carry aria-haspopup="menu" aria-expanded="false" in their markup.
+   */
+  SG.menuButton = function (root, selector, opts) {
+    function open(button, focus) {
+      SG.openMenu({
+        label: typeof opts.label === 'function' ? opts.label(button) : opts.label,
+        testid: opts.testid, items: opts.items(button), anchor: button, owner: button,
+        alignRight: opts.alignRight, focus: focus
+      });
+    }
+    root.addEventListener('click', function (e) {
+      var button = e.target.closest(selector);
+      if (!button || !root.contains(button)) { return; }
+      e.preventDefault();
+      if (menu && menu.owner === button) { SG.closeMenu(true); return; }
+      open(button, e.detail === 0 ? 'first' : 'menu');   // detail 0: Enter or Space, not a pointer
+    });
+    root.addEventListener('keydown', function (e) {
+      var button = e.target.closest(selector);
+      if (!button || menu || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) { return; }
+      e.preventDefault();
+      e.stopPropagation();
+      open(button, e.key === 'ArrowDown' ? 'first' : 'last');
+    });
+  };
+
+  /**
+   * Context menus for elements under root matching selector: a right-click (or the Menu key /
+   * Shift+F10, which fire contextmenu on the focused element) opens the menu at the pointer
+   * instead of the browser's. opts: {label, testid, items: fn(element, event) -> items,
+   * onOpen: fn(element)}.
+   */
+  SG.contextMenu = function (root, selector, opts) {
+    root.addEventListener('contextmenu', function (e) {
+      var el = e.target.closest(selector);
+      // in a text field the browser's own menu (cut, copy, paste) is the useful one
+      if (!el || !root.contains(el) || SG.isTyping(e.target)) { return; }
+      e.preventDefault();
+      if (opts.onOpen) { opts.onOpen(el); }
+      // opened from the keyboard (Chromium: button -1; the spec: no pointerType): at the element,
+      // its first item focused
+      var byKey = e.button < 0 || e.pointerType === '';
+      var r = el.getBoundingClientRect();
+      SG.openMenu({
+        label: opts.label, testid: opts.testid, items: opts.items(el, e),
+        at: byKey ? { x: r.left + 8, y: r.top + Math.min(r.height, 24) } : { x: e.clientX, y: e.clientY },
+        focus: byKey ? 'first' : 'menu'
+      });
+    });
+  };
+
+  /**
+   * A menubar (role="menubar") of menu titles, each opening its menu: click or Enter/Space/
+   * ArrowDown opens, ArrowLeft/ArrowRight move between titles (and between open menus), a pointer
+   * over another title while a menu is open switches to it. menus: [{label, testid, items: fn}].
+   * opts.beforeOpen() runs before a menu opens (the notes editor saves its selection there).
+   */
+  SG.menubar = function (bar, menus, opts) {
+    opts = opts || {};
+    bar.setAttribute('role', 'menubar');
+    bar.innerHTML = menus.map(function (m, i) {
+      return '<button type="button" role="menuitem" aria-haspopup="menu" aria-expanded="false" tabindex="' + (i ? '-1' : '0') +
+        '" data-menu="' + i + '"' + (m.testid ? ' data-testid="' + SG.esc(m.testid) + '"' : '') + '>' + SG.esc(m.label) + '</button>';
+    }).join('');
+    var titles = SG.$$('[role="menuitem"]', bar);
+    function rove(i) {
+      titles.forEach(function (t, k) { t.tabIndex = k === i ? 0 : -1; });
+    }
+    function ownIndex() { return menu ? titles.indexOf(menu.owner) : -1; }
+    function open(i, focus) {
+      if (opts.beforeOpen && ownIndex() < 0) { opts.beforeOpen(); }
+      var keepReturn = menu && ownIndex() >= 0 ? menu.returnFocus : null;
+      rove(i);
+      SG.openMenu({
+        label: menus[i].label, testid: menus[i].menuTestid, items: menus[i].items(), anchor: titles[i], owner: titles[i], focus: focus,
+        onKey: function (e) {
+          if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') { return false; }
+          open((i + (e.key === 'ArrowRight' ? 1 : -1) + titles.length) % titles.length, 'first');
+          return true;
+        }
+      });
+      // switching between the bar's menus keeps where focus goes back to when they close
+      if (keepReturn) { menu.returnFocus = keepReturn; }
+    }
+    // a press on a title must not take focus (and the selection) from the editor
+    bar.addEventListener('mousedown', function (e) { if (e.target.closest('[role="menuitem"]')) { e.preventDefault(); } });
+    bar.addEventListener('click', function (e) {
+      var t = e.target.closest('[role="menuitem"]');
+      if (!t) { return; }
+      var i = titles.indexOf(t);
+      if (ownIndex() === i) { SG.closeMenu(true); return; }
+      open(i, e.detail === 0 ? 'first' : 'menu');
+    });
+    bar.addEventListener('mouseover', function (e) {
+      var t = e.target.closest('[role="menuitem"]');
+      var i = titles.indexOf(t);
+      if (t && ownIndex() >= 0 && ownIndex() !== i) { open(i, 'menu'); }
+    });
+    bar.addEventListener('keydown', function (e) {
+      var i = titles.indexOf(e.target);
+      if (i < 0 || menu) { return; }
+      var k = e.key, n = titles.length;
+      if (k === 'ArrowRight' || k === 'ArrowLeft') {
+        e.preventDefault();
+        var j = (i + (k === 'ArrowRight' ? 1 : -1) + n) % n;
+        rove(j);
+        titles[j].focus();
+      } else if (k === 'Home' || k === 'End') {
+        e.preventDefault();
+        rove(k === 'Home' ? 0 : n - 1);
+        titles[k === 'Home' ? 0 : n - 1].focus();
+      } else if (k === 'ArrowDown' || k === 'ArrowUp') {
+        e.preventDefault();
+        e.stopPropagation();
+        open(i, k === 'ArrowDown' ? 'first' : 'last');
+      }
+    });
+    return bar;
+  };
+
+  /* ------------------------------------------------------------ shortcuts */
+  var TEXT_INPUT = 'input:not([type="checkbox"]):not([type="radio"]):not([type="button"]):not([type="submit"])' +
+    ':not([type="reset"]):not([type="file"]):not([type="range"]):not([type="color"]), textarea, select';
+  /** True while el takes typed text (a text field, a select or contenteditable). */
+  SG.isTyping = function (el) {
+    return !!(el && el.closest && (el.isContentEditable || el.closest(TEXT_INPUT)));
+  };
+  /**
+   * Single-key shortcuts: handler(key, event) runs for a keydown that is not typed into a field,
+   * has no Ctrl/Meta/Alt (those are chords, which pages handle themselves), comes while no dialog
+   * or menu is open, and is not Enter or Space on a control (those activate it). It returns true
+   * when it used the key, whose default action is then prevented.
+   */
+  SG.onShortcut = function (handler) {
+    document.addEventListener('keydown', function (e) {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) { return; }
+      if (openDialogs.length || menu || SG.isTyping(e.target)) { return; }
+      if ((e.key === 'Enter' || e.key === ' ') && e.target.closest &&
+          e.target.closest('button, a[href], summary, [role="button"], [role="menuitem"]')) { return; }
+      if (handler(e.key, e)) { e.preventDefault(); }
+    });
+  };
+
+  /**
+   * A keyboard cursor over the rows of a list or table, as in Gmail: the page's j/k call step(),
+   * and pointing at a row moves the cursor there (a real pointer move only, not the mouse events
+   * Chromium sends a resting pointer when the rows re-render under it). The cursor row has class
+   * "current". opts: {rowSelector, idOf(row), focusOf(row) (what j/k focus in the row)}.
+   * After each render the page calls sync(ids): a cursor whose row went away (archived, deleted)
+   * passes to the row now in its place.
+   */
+  SG.rowCursor = function (container, opts) {
+    var cur = { id: null, index: 0, ids: [] };
+    function rows() { return SG.$$(opts.rowSelector, container); }
+    cur.set = function (id, focus) {
+      cur.id = id;
+      cur.index = Math.max(0, cur.ids.indexOf(id));
+      rows().forEach(function (row) {
+        var on = opts.idOf(row) === id;
+        row.classList.toggle('current', on);
+        if (on && focus) {
+          (opts.focusOf ? opts.focusOf(row) : row).focus({ preventScroll: true });
+          row.scrollIntoView({ block: 'nearest' });
+        }
+      });
+    };
+    cur.sync = function (ids) {
+      cur.ids = ids.slice();
+      var id = ids.indexOf(cur.id) >= 0 ? cur.id : (ids[Math.min(cur.index, ids.length - 1)] || null);
+      cur.set(id, false);
+    };
+    /** Moves by delta rows (focusing the row); false when that leaves the rows shown. */
+    cur.step = function (delta) {
+      var i = cur.ids.indexOf(cur.id) + delta;
+      if (i < 0 || i >= cur.ids.length) { return false; }
+      cur.set(cur.ids[i], true);
+      return true;
+    };
+    /** Puts the cursor at row index i (negative counts from the end) before the next sync. */
+    cur.reset = function (i) { cur.id = null; cur.index = i < 0 ? Number.MAX_SAFE_INTEGER : i; };
+    // the last pointer position anywhere on the page: a dialog closing or the rows re-rendering
+    // under a resting pointer brings a mousemove at that same position, which is not a move
+    var last = { x: -1, y: -1 };
+    document.addEventListener('mousemove', function (e) {
+      var moved = e.clientX !== last.x || e.clientY !== last.y;
+      last = { x: e.clientX, y: e.clientY };
+      var row = moved && e.target.closest ? e.target.closest(opts.rowSelector) : null;
+      if (row && container.contains(row) && opts.idOf(row) !== cur.id) { cur.set(opts.idOf(row), false); }
+    }, true);
+    return cur;
+  };
+
+  /**
+   * A "Keyboard shortcuts" dialog (role="dialog", testid help-dialog) listing rows of
+   * [keys, what they do]; keys like "Shift+U" or "j / k" are shown as <kbd>. Built on first open.
+   * Returns {open(), isOpen()}.
+   */
+  SG.shortcutHelp = function (rows) {
+    var backdrop = null;
+    function keysHTML(keys) {
+      return keys.split(' ').map(function (part) {
+        if (part === '/' && keys !== '/' || part === 'or') { return ' ' + SG.esc(part) + ' '; }
+        return part.split(/\+(?=.)/).map(function (k) { return '<kbd>' + SG.esc(k) + '</kbd>'; }).join('+');
+      }).join(' ');
+    }
+    function build() {
+      backdrop = document.createElement('div');
+      backdrop.className = 'sg-backdrop';
+      backdrop.hidden = true;
+      backdrop.innerHTML =
+        '<div class="sg-dialog sg-help" role="dialog" aria-modal="true" aria-labelledby="sg-help-title" data-testid="help-dialog">' +
+        '<h2 id="sg-help-title">Keyboard shortcuts</h2><table class="data"><tbody>' +
+        rows.map(function (r) { return '<tr><td>' + keysHTML(r[0]) + '</td><td>' + SG.esc(r[1]) + '</td></tr>'; }).join('') +
+        '</tbody></table><div class="actions"><button type="button" class="btn primary" data-act="close" autofocus>Close</button></div></div>';
+      document.body.appendChild(backdrop);
+      backdrop.addEventListener('click', function (e) {
+        if (e.target === backdrop || (e.target.closest && e.target.closest('[data-act="close"]'))) { SG.closeDialog(backdrop); }
+      });
+    }
+    return {
+      open: function () {
+        if (!backdrop) { build(); }
+        if (backdrop.hidden) { SG.closeMenu(false); SG.openDialog(backdrop); }
+      },
+      isOpen: function () { return !!backdrop && !backdrop.hidden; }
+    };
   };
 
   /* ------------------------------------------------------------ top navbar */

@@ -1,10 +1,15 @@
 /* Webmail mailbox page: folders, paged message list, search, message view.
- * Routes: #/<folder> (list) and #/<folder>/<messageId> (open message). */
+ * Routes: #/<folder> (list) and #/<folder>/<messageId> (open message).
+ * Each message command (archive, delete, star, mark unread, reply, forward) can be given four
+ * ways, as in Gmail: a toolbar or hover button, the open message's "More actions" menu, the list
+ * row's context menu, and a single-key shortcut acting on the open message or on the list's
+ * cursor row (moved by j/k and by pointing at a row). */
 (function () {
   'use strict';
 
   var PAGE_SIZE = 25;
   var ui = { folder: 'inbox', messageId: null, page: 1, query: '' };
+  var cursor = null;   // the list's keyboard cursor (SG.rowCursor), made in wire()
   var $ = SG.$;
 
   function folderTitle(id) {
@@ -80,6 +85,7 @@
         '" data-tip="' + (inTrash ? 'Delete this message forever' : 'Move to Trash') + '">' + SG.icon('trash') + '</button>' +
         '</span></li>';
     }).join('');
+    cursor.sync(ui.visibleIds);
     var empty = $('#empty');
     empty.hidden = all.length > 0;
     empty.textContent = ui.query ? 'No messages match “' + ui.query + '”.' : 'No messages in ' + folderTitle(ui.folder) + '.';
@@ -108,6 +114,8 @@
       '<button type="button" class="btn" data-act="star" aria-pressed="' + m.starred + '" title="Star">' +
       (m.starred ? '★ Starred' : '☆ Star') + '</button>' +
       '<button type="button" class="btn" data-act="unread" title="Mark as unread and go back">Mark as unread</button>' +
+      '<button type="button" class="btn more" data-testid="more-actions" aria-label="More actions" aria-haspopup="menu"' +
+      ' aria-expanded="false" data-tip="More actions">' + SG.icon('dots') + '</button>' +
       '</div>' +
       '<h1 data-testid="message-subject">' + SG.esc(m.subject || '(no subject)') + '</h1>' +
       '<div class="msg-meta">' +
@@ -166,10 +174,16 @@
       Mail.save();
       SG.toast('Message moved to ' + folderTitle(m.folder));
       afterMove();
-    } else if (action === 'unread') {
-      m.read = false;
+    } else if (action === 'unread' || action === 'read') {
+      m.read = action === 'read';
       Mail.save();
-      location.hash = '#/' + ui.folder;
+      SG.toast(m.read ? 'Marked as read' : 'Marked as unread', 'info', 3000);
+      if (ui.messageId) { location.hash = '#/' + ui.folder; } else { render(); }
+    } else if (action === 'reply' || action === 'forward') {
+      location.href = 'compose.html?' + action + '=' + id;
+    } else if (action === 'open') {
+      if (m.folder === 'drafts') { location.href = 'compose.html?draft=' + id; }
+      else { location.hash = '#/' + ui.folder + '/' + id; }
     } else if (action === 'delete') {
       if (m.folder === 'trash') {
         SG.confirm({
@@ -195,7 +209,90 @@
     if (ui.messageId) { location.hash = '#/' + ui.folder; } else { render(); }
   }
 
+  /* ------------------------------------------- commands, menus, shortcuts */
+  /**
+   * The commands that apply to message m, in menu order ('-' between groups): what the toolbar
+   * and the row's hover buttons offer, plus Open (rows only) and Mark as read/unread.
+   */
+  function commandsFor(m, withOpen) {
+    var draft = m.folder === 'drafts';
+    var filed = m.folder === 'archive' || m.folder === 'trash';
+    var list = [];
+    if (withOpen) { list.push({ label: 'Open', act: 'open', keys: 'o' }); }
+    if (!draft) { list.push({ label: 'Reply', act: 'reply', keys: 'r' }, { label: 'Forward', act: 'forward', keys: 'f' }); }
+    list.push('-', filed ? { label: 'Move to Inbox', act: 'inbox' } : { label: 'Archive', act: 'archive', keys: 'e' });
+    list.push(m.folder === 'trash' ? { label: 'Delete forever', act: 'delete', keys: '#', danger: true }
+      : { label: 'Delete', act: 'delete', keys: '#' });
+    list.push('-', { label: m.starred ? 'Unstar' : 'Star', act: 'star', keys: 's' });
+    if (!draft) {
+      list.push(m.read ? { label: 'Mark as unread', act: 'unread', keys: 'Shift+U' }
+        : { label: 'Mark as read', act: 'read', keys: 'Shift+I' });
+    }
+    return list;
+  }
+  function menuItems(id, withOpen) {
+    var m = Mail.get(id);
+    return m ? commandsFor(m, withOpen).map(function (c) {
+      return c === '-' ? c : { label: c.label, keys: c.keys, danger: c.danger, run: function () { act(c.act, id); } };
+    }) : [];
+  }
+  // Single keys for the commands (Gmail's): the key runs its command when the message offers it.
+  var KEY_ACTS = { e: 'archive', '#': 'delete', s: 'star', U: 'unread', I: 'read', r: 'reply', f: 'forward', o: 'open', Enter: 'open' };
+
+  /** j/k: the next (older) or previous (newer) message, or row (going on to the next page). */
+  function step(delta) {
+    if (ui.messageId) {
+      var ids = visibleMessages().map(function (m) { return m.id; });
+      var to = ids[ids.indexOf(ui.messageId) + delta];
+      if (to) { location.hash = '#/' + ui.folder + '/' + to; }
+    } else if (!cursor.step(delta) && !$(delta > 0 ? '#older' : '#newer').disabled) {
+      ui.page += delta;
+      cursor.reset(delta > 0 ? 0 : -1);
+      renderList();
+      cursor.set(cursor.id, true);
+    }
+  }
+  function onKey(key) {
+    if (key === 'c') { location.href = 'compose.html'; return true; }
+    if (key === '/') { $('#search').focus(); return true; }
+    if (key === '?') { help.open(); return true; }
+    if (key === 'j' || key === 'k') { step(key === 'j' ? 1 : -1); return true; }
+    if (key === 'u') {
+      if (!ui.messageId) { return false; }
+      location.hash = '#/' + ui.folder;
+      return true;
+    }
+    var action = KEY_ACTS[key];
+    var id = ui.messageId || cursor.id;
+    var m = action && id && Mail.get(id);
+    if (!m || (action === 'open' && ui.messageId)) { return false; }
+    var offered = commandsFor(m, true).some(function (c) { return c.act === action; });
+    if (offered) { act(action, id); }
+    return offered;
+  }
+  var help = SG.shortcutHelp([
+    ['c', 'Compose a new message'],
+    ['/', 'Search mail'],
+    ['j / k', 'Next (older) / previous (newer) message'],
+    ['o or Enter', 'Open the message at the cursor'],
+    ['u', 'Back to the list'],
+    ['e', 'Archive'],
+    ['#', 'Delete (move to Trash)'],
+    ['s', 'Star or unstar'],
+    ['Shift+U', 'Mark as unread'],
+    ['Shift+I', 'Mark as read'],
+    ['r', 'Reply'],
+    ['f', 'Forward'],
+    ['Shift+F10', 'Actions of the focused message (also a right-click on a row)'],
+    ['?', 'Show these shortcuts']
+  ]);
+
   function wire() {
+    cursor = SG.rowCursor($('#message-list'), {
+      rowSelector: '.msg',
+      idOf: function (row) { return row.getAttribute('data-id'); },
+      focusOf: function (row) { return $('.msg-link', row); }
+    });
     window.addEventListener('hashchange', render);
     $('#message-list').addEventListener('click', function (e) {
       var btn = e.target.closest('button[data-act]');
@@ -219,6 +316,8 @@
     });
     search.addEventListener('keydown', function (e) {
       if (e.key === 'Escape') { search.value = ''; ui.query = ''; renderList(); }
+      // Enter leaves the box for the results, so the shortcuts act on the first hit
+      else if (e.key === 'Enter') { e.preventDefault(); search.blur(); cursor.set(ui.visibleIds[0] || null, false); }
     });
     $('#clear-search').addEventListener('click', function () {
       search.value = '';
@@ -227,13 +326,17 @@
       renderList();
       search.focus();
     });
-    document.addEventListener('keydown', function (e) {
-      var t = e.target;
-      if (e.ctrlKey || e.metaKey || e.altKey || SG.dialogOpen()) { return; }
-      if (t.closest && t.closest('input, textarea, select, [contenteditable="true"]')) { return; }
-      if (e.key === 'c') { e.preventDefault(); location.href = 'compose.html'; }
-      else if (e.key === '/') { e.preventDefault(); search.focus(); }
+    SG.contextMenu($('#message-list'), '.msg', {
+      label: 'Message actions', testid: 'message-menu',
+      onOpen: function (row) { cursor.set(row.getAttribute('data-id'), false); },
+      items: function (row) { return menuItems(row.getAttribute('data-id'), true); }
     });
+    SG.menuButton($('#message-view'), '[data-testid="more-actions"]', {
+      label: 'More actions', testid: 'more-actions-menu', alignRight: true,
+      items: function () { return menuItems(ui.messageId, false); }
+    });
+    $('#show-shortcuts').addEventListener('click', help.open);
+    SG.onShortcut(onKey);
   }
 
   window.appState = function () {
@@ -245,6 +348,9 @@
         ? { id: ui.messageId, subject: Mail.get(ui.messageId).subject, from: Mail.get(ui.messageId).from } : null,
       search: ui.query,
       listPage: ui.page,
+      cursorId: ui.messageId || !cursor ? null : cursor.id,
+      openMenu: SG.menuState(),
+      helpOpen: help.isOpen(),
       visibleMessageIds: ui.messageId ? [] : (ui.visibleIds || [])
     });
   };
