@@ -119,6 +119,10 @@ def generate(
                                        "(pipelined); timed: every planned move and key, at its time on the page's clock, "
                                        "so an in-page collector records the table's moves (a frame of wall time "
                                        "each)."),
+    slips: str = typer.Option("persona", "--slips", help="Task-level slips (a wrong click, menu or field, "
+                              "scrolling past, a double click), each undone: persona (at each persona's rate), "
+                              "off, or one kind at every point where it can happen: neighbour_click, wrong_menu, "
+                              "wrong_field, overscroll, double_click."),
     retries: int = typer.Option(1, "--retries", help="Extra attempts for a session whose browser or page crashed "
                                 "or hung (other failures are not retried)."),
     hang_timeout: float = typer.Option(30.0, "--hang-timeout", help="Seconds without an answer from the page "
@@ -179,7 +183,7 @@ def generate(
                                    mouse_delivery=mouse_delivery, page_clock=page_clock, capture_a11y=capture_a11y, a11y_format=a11y_format, capture_dom=capture_dom,
                                    record_rrweb=record_rrweb or "rrweb" in parse_exports(export),
                                    max_actions=max_actions, max_synthetic_s=max_synthetic_s,
-                                   max_wall_s=max_wall_s or None))
+                                   max_wall_s=max_wall_s or None, slips=slips))
         cfg.validate()
         # The bar appears with the first progress report, after the job was checked: a bad scenario, option or
         # --out is one line of error with no progress line before it.

@@ -26,7 +26,10 @@ __all__ = ["EventLog", "BUTTON_BITS", "grounding"]
 # DOM `buttons` bit for each `button` value: left 1, right 2, middle 4.
 BUTTON_BITS = {0: 1, 1: 4, 2: 2}
 _NAMES = [c.name for c in EVENTS_COLUMNS]
-_PER_EVENT = [n for n in _NAMES if n not in ("session_id", "seq", "url", "step_id", "intent")]
+#: Stamped on every row from the log's context (set_context), not given per event.
+_CONTEXT = ("url", "step_id", "intent", "strategy", "slip")
+_PER_EVENT = [n for n in _NAMES if n not in ("session_id", "seq") + _CONTEXT]
+_KEEP: Any = object()  # set_context: leave this value as it is
 
 
 def grounding(loc: Any) -> dict[str, Any]:
@@ -50,16 +53,28 @@ class EventLog:
     def __init__(self, session_id: str) -> None:
         self.session_id = session_id
         self._cols: dict[str, list[Any]] = {n: [] for n in _NAMES if n not in ("session_id", "seq")}
-        self._ctx = {"url": "", "step_id": "", "intent": ""}
+        self._ctx: dict[str, Any] = {"url": "", "step_id": "", "intent": "", "strategy": None, "slip": None}
 
     def __len__(self) -> int:
         return len(self._cols["t_ms"])
 
-    def set_context(self, *, url: str | None = None, step_id: str | None = None, intent: str | None = None) -> None:
-        """Values stamped on every following row (page URL, scenario step, its action)."""
+    def set_context(self, *, url: str | None = None, step_id: str | None = None, intent: str | None = None,
+                    strategy: Any = _KEEP, slip: Any = _KEEP) -> None:
+        """Values stamped on every following row (page URL, scenario step, its action, the way a ``do`` step
+        took, the kind of slip). ``url``/``step_id``/``intent`` left at None keep their value; ``strategy``
+        and ``slip`` may be set to None."""
         for k, v in (("url", url), ("step_id", step_id), ("intent", intent)):
             if v is not None:
                 self._ctx[k] = v
+        if strategy is not _KEEP:
+            self._ctx["strategy"] = strategy
+        if slip is not _KEEP:
+            self._ctx["slip"] = slip
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The values stamped on the next row (a copy)."""
+        return dict(self._ctx)
 
     @property
     def url(self) -> str:

@@ -46,7 +46,9 @@ __all__ = [
 #: target's box and element id at a press (grounding).
 #: 1.2: the device (synthgen.persona.device): sessions gain platform, screen_w/h and dpr (user_agent is now the
 #: persona's Chrome, viewport_w/h its window unless the scenario fixes one); personas gain device_json and os
-SCHEMA_VERSION = "1.2"
+#: 1.3: personas' behaviour (synthgen.persona.behaviour): personas gain behaviour_json, habit and reading_wpm;
+#: events gain strategy and slip (intent 'slip'/'recover'/'read'); sessions gain strategy, slips, recoveries, read_ms
+SCHEMA_VERSION = "1.3"
 
 #: The DOM-event vocabulary of the ``type`` column (plus synthgen's ``navigate``/``viewport``/``screenshot``).
 EVENT_TYPES: tuple[str, ...] = (
@@ -89,7 +91,14 @@ EVENTS_COLUMNS: tuple[Column, ...] = (
     Column("target", pa.string(), str, True, "stable description of the element under the event"),
     Column("url", pa.string(), str, False, "page URL at the event"),
     Column("step_id", pa.string(), str, False, "ground truth: scenario step id"),
-    Column("intent", pa.string(), str, False, "ground truth: the step's action kind"),
+    Column("intent", pa.string(), str, False,
+           "ground truth: the step's action kind; 'slip' and 'recover' for a task-level slip and its recovery, "
+           "'read' while reading a newly shown page"),
+    Column("strategy", pa.string(), str, True,
+           "ground truth: the way a 'do' step reached its goal (shortcut, menu, context_menu, toolbar)"),
+    Column("slip", pa.string(), str, True,
+           "ground truth: on slip and recover rows, the kind of slip (neighbour_click, wrong_menu, wrong_field, "
+           "overscroll, double_click)"),
     Column("frame", pa.string(), str, True, "screenshot rows: frame path relative to the dataset root"),
     # Grounding: where the element the input aimed at was when the input happened (measured after any
     # scrolling that brought it into view), and its id in the captured DOM (data-sg-id).
@@ -129,6 +138,13 @@ SESSIONS_COLUMNS: tuple[Column, ...] = (
     Column("start_time", pa.timestamp("ms", tz="UTC"), Any, False, "synthetic wall-clock start"),
     Column("duration_ms", pa.float64(), float, False, "synthetic duration"),
     Column("n_events", pa.int64(), int, False, "rows in events for this session"),
+    # The persona's habits in this session (synthgen.persona.habits, the session's task-level slips and reading).
+    Column("strategy", pa.string(), str, True,
+           "the way this session reached for first where a goal offered several (shortcut, menu, context_menu, "
+           "toolbar); null when no step offered a choice"),
+    Column("slips", pa.int32(), int, False, "task-level slips made (events with intent 'slip')"),
+    Column("recoveries", pa.int32(), int, False, "slips recovered from (events with intent 'recover')"),
+    Column("read_ms", pa.float64(), float, False, "synthetic time spent reading newly shown pages"),
     Column("status", pa.string(), Literal["ok", "failed"], False, "ok or failed"),
     Column("error", pa.string(), str, True, "failure reason with the step, when failed"),
     Column("failed_step", pa.string(), str, True, "step id that failed"),

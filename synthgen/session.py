@@ -32,6 +32,7 @@ from synthgen.motor.types import Box, KeyAction, MousePath
 from synthgen.observe.capture import DriverObserver, Observer
 from synthgen.observe.controller import ObserveController, capture_spec
 from synthgen.observe.rrweb import RrwebRecorder
+from synthgen.persona.habits import SessionHabits
 from synthgen.persona.identity import persona_faker
 from synthgen.persona.model import Persona
 from synthgen.scenario import steps as S
@@ -52,6 +53,16 @@ _REAIM_MEDIAN_MS = 250.0  # noticing the miss and reacting (a visual reaction ti
 #: goes to their common ancestor). A slip is kept to 3 px and inside the pressed element: the step asked
 #: for a click, and the events table must say what the page received (issue 14).
 _CLICK_SLIP_MAX_PX = 3.0
+#: Steps that give input: a newly shown page is read before the first of them (issue 18). Waits, checks and
+#: captures come first, so the page has rendered what it fetched when the persona reads it.
+_INPUT_KINDS = frozenset({"goto", "click", "hover", "type", "fill", "press", "select", "check", "uncheck", "scroll",
+                          "drag", "upload"})
+#: The longest a persona reads one page before going on (a wall of text is skimmed), ms.
+_READ_CAP_MS = 30_000.0
+#: A page seen before in the session is read this much of the first time (a glance: what changed).
+_REREAD = 0.2
+#: Noticing a slip: a visual reaction, then the decision to undo it (median ms, sigma of the log).
+_NOTICE = (650.0, 0.35)
 
 
 def outside(cover: Box, at: tuple[float, float], viewport: tuple[int, int],
@@ -145,6 +156,9 @@ class SessionOptions:
     image_quality: int = 70
     image_scale: float = 1.0
     failure_screenshot: bool = True
+    # Task-level slips (issue 18): "persona" at the persona's slip rate, "off" none, or one kind of
+    # synthgen.browser.attention.SLIP_KINDS at every point where it can happen (tests, demonstrations).
+    slips: str = "persona"
     capture_a11y: bool = True  # accessibility tree at each capture (cheap: ~20 ms, ~8 kB)
     a11y_format: str = "aria"  # aria (Playwright aria snapshot, YAML) | cdp (Accessibility.getFullAXTree, JSON)
     capture_dom: bool = False  # serialized DOM at each capture (~40 kB a page before compression)
@@ -156,6 +170,10 @@ class SessionOptions:
     def __post_init__(self) -> None:
         from synthgen.errors import ConfigError
 
+        from synthgen.browser.attention import SLIP_KINDS
+
+        if self.slips not in ("persona", "off", *SLIP_KINDS):
+            raise ConfigError("slips", self.slips, f"use persona, off, or one kind: {', '.join(SLIP_KINDS)}")
         for name in ("max_actions", "max_synthetic_s", "max_wall_s"):
             v = getattr(self, name)
             if v is not None and not v > 0:
@@ -224,6 +242,18 @@ class _Session:
         self.hand_on_keyboard = False
         self.approach: tuple[float, float] | None = None  # direction the pointer last moved in (click slips)
         self._first, self._actions = True, 0  # no think before the first action; actions run (bounds)
+        # Habits (issue 18): each decision has a generator of its own, so a slip or a way taken never shifts
+        # the plan's draws (repeat counts, branches) and a persona with no slips plans as before.
+        self.behaviour = spec.persona.behaviour
+        self.habits = SessionHabits(self.behaviour.strategy, self.behaviour.habit_strength,
+                                    np.random.default_rng([spec.seed, 0xD0]))
+        self.strategies: dict[str, str] = {}  # do step prefix -> the way it took
+        self.slip_rng = np.random.default_rng([spec.seed, 0x511])
+        self.read_rng = np.random.default_rng([spec.seed, 0x4EAD])
+        self.n_slips = self.n_recovered = 0
+        self.read_ms = 0.0
+        self._unread = False  # a newly shown page not read yet
+        self._read_urls: set[str] = set()
         fake = persona_faker(int(faker_ss.generate_state(1)[0]), spec.persona.identity.locale)
         # The data row and the variables are filled in by run(), inside the session's error handling: a
         # template that fails for one session's values fails that session, not the run.
@@ -268,12 +298,24 @@ class _Session:
         """Locate the target, scrolling it into view with the wheel as a person would."""
         loc = await self._locate(step, target)
         w, h = self.viewport
-        for _ in range(12):
+        slipped: str | None = None  # the intent to go back to after an overscroll's recovery
+        for i in range(12):
             b = loc.box
             cy = b.y + b.height / 2.0
             if b.x + b.width > 0 and b.x < w and 8 <= cy <= h - 8:
+                if slipped is not None:
+                    self._slip_done(slipped)
                 return loc
-            await self._wheel(cy - h * float(self.rng.uniform(0.35, 0.55)))
+            dy = cy - h * float(self.rng.uniform(0.35, 0.55))
+            if i == 0 and abs(dy) > h * 0.5 and self._slip_now("overscroll"):
+                # scrolled past it: the target went by, the persona notices and scrolls back
+                slipped = self.log.context["intent"]
+                self._slipping("overscroll")
+                dy += float(np.sign(dy)) * h * float(self.slip_rng.uniform(0.5, 0.9))
+                await self._wheel(dy)
+                self._recovering()
+            else:
+                await self._wheel(dy)
             loc = await self._locate(step, target)
         raise StepError(_sid(self), step.kind, f"{target.describe()} stayed outside the viewport after scrolling",  # type: ignore[attr-defined]
                         fix="check that the page scrolls to it (a scroll container under another element?)")
@@ -461,6 +503,7 @@ class _Session:
         if url != self.log.url:
             self.log.set_context(url=url)
             self.log.add(self.clock, "navigate")
+            self._unread = True
 
     def _with_targets_rendered(self, step: Any) -> Any:
         """The step with ``{{ templates }}`` in its targets filled in (e.g. ``text={{ captured.no }}``)."""
@@ -475,6 +518,124 @@ class _Session:
             fields = [f.model_copy(update={"into": render_target(f.into, self.ctx)}) for f in step.fields]
             updates["fields"] = fields
         return step.model_copy(update=updates) if updates else step
+
+    # ---- habits: the way taken, reading, task-level slips (issue 18) ----------------------------------
+    def _strategy_of(self, step_id: str) -> str | None:
+        """The way the innermost ``do`` step around ``step_id`` took (None outside any)."""
+        best, size = None, -1
+        for prefix, way in self.strategies.items():
+            if step_id.startswith(prefix) and len(prefix) > size:
+                best, size = way, len(prefix)
+        return best
+
+    async def _read(self, default: S.ThinkDist) -> None:
+        """Read the newly shown page: time grows with the words in view and the persona's reading speed and
+        share read (a page seen before: a glance). An exploring persona's pointer wanders over the text
+        blocks being read; otherwise it rests (idle drift). Never shorter than the scenario's pause."""
+        self._unread = False
+        b = self.behaviour
+        url = self.log.url
+        seen = url in self._read_urls
+        self._read_urls.add(url)
+        await self._sync(self.clock)
+        text = await self.driver.reading()
+        words = text.words * b.read_fraction * (_REREAD if seen else 1.0)
+        spread = float(np.exp(self.read_rng.normal(0.0, 0.3)))
+        ms = min(words / b.reading_wpm * 60_000.0 * spread, _READ_CAP_MS)
+        ms = max(ms, timing.think_ms(self.rng, default.median_ms, default.sigma))
+        wander = bool(self.read_rng.random() < b.exploration) and bool(text.blocks)
+        context = self.log.context
+        self.log.set_context(intent="read")
+        start = self.clock
+        if wander:
+            # the first blocks in reading order (top of the page first), one to three of them
+            k = int(self.read_rng.integers(1, 4))
+            picks = sorted(self.read_rng.choice(min(len(text.blocks), 6), size=min(k, len(text.blocks)),
+                                                replace=False).tolist())
+            for j, i in enumerate(picks):
+                block = text.blocks[i]
+                await self._move_to(Box(block.x, block.y, min(block.width, 240.0), block.height), target=None)
+                self._pause(max((ms - (self.clock - start)) / (len(picks) - j), 150.0))
+        else:
+            self._pause(ms)
+        self.read_ms += self.clock - start
+        self.log.set_context(intent=context["intent"])
+
+    def _slip_now(self, kind: str) -> bool:
+        """Whether a ``kind`` slip happens at this point where one can (one draw at every such point)."""
+        u = float(self.slip_rng.random())
+        mode = self.opts.slips
+        if mode == "persona":
+            return u < self.behaviour.slip_rate
+        return mode == kind
+
+    def _slipping(self, kind: str) -> None:
+        self.n_slips += 1
+        self.log.set_context(intent="slip", slip=kind)
+
+    def _recovering(self) -> None:
+        self._pause(timing.think_ms(self.rng, *_NOTICE))  # noticing it, deciding to undo it
+        self.log.set_context(intent="recover")
+
+    def _slip_done(self, intent: str) -> None:
+        self.n_recovered += 1
+        self.log.set_context(intent=intent, slip=None)
+
+    async def _misclick(self, step: S.StepBase, target: S.Target) -> None:
+        """Maybe click the wrong thing first: another menu beside a menu button (closed with Escape), or the
+        item next to the target in its list (undone with Back, or Escape if it opened a layer)."""
+        mode = self.opts.slips
+        kinds = [mode] if mode in ("wrong_menu", "neighbour_click") else ["wrong_menu", "neighbour_click"]
+        if not self._slip_now(kinds[0]):
+            return
+        await self._reach(step, target)
+        after = bool(self.slip_rng.random() < 0.5)
+        for kind in kinds:  # a menu button's slip is another menu; anything else's, the next item
+            spot = await self.driver.slip_target(target, kind, after, self._timeout(step))
+            if spot is not None:
+                break
+        else:
+            return
+        intent = self.log.context["intent"]
+        url, layers = await self.driver.current_url(), await self.driver.layers()
+        self._slipping(kind)
+        at = await self._move_to(spot.box, target=None)
+        await self._press(at, button=0, clicks=1, target=None, loc=spot)
+        await self.driver.settle()
+        await self._note_url()
+        self._unread = False  # a glance tells the persona it is the wrong page: no reading
+        self._recovering()
+        if await self.driver.current_url() != url:
+            await self._chord("Alt+ArrowLeft", target=None)
+            await self.driver.go_back(self._timeout(step))
+            await self.driver.settle()
+            await self._note_url()
+            self._unread = False
+        elif await self.driver.layers() > layers:
+            await self._chord("Escape", target=None)
+            await self.driver.settle()
+        self._slip_done(intent)
+
+    async def _wrong_field(self, step: S.StepBase, into: S.Target, text: str) -> None:
+        """Maybe start typing into the empty field next to the intended one, notice, and delete it again."""
+        if not self._slip_now("wrong_field"):
+            return
+        await self._reach(step, into)
+        spot = await self.driver.slip_target(into, "wrong_field", bool(self.slip_rng.random() < 0.5),
+                                             self._timeout(step))
+        typed = text[:int(self.slip_rng.integers(1, 5))]
+        if spot is None or not typed:
+            return
+        intent = self.log.context["intent"]
+        self._slipping("wrong_field")
+        at = await self._move_to(spot.box, target=None)
+        await self._press(at, button=0, clicks=1, target=None, loc=spot)
+        await self._keys(keyboard.plan_typing(self.rng, self.motor.keyboard, typed, self.clock,
+                                              allow_uncorrected=False), target=None)
+        self._recovering()
+        for _ in typed:
+            await self._chord("Backspace", target=None)
+        self._slip_done(intent)
 
     # ---- steps ---------------------------------------------------------------------------------
     async def run(self) -> None:
@@ -493,7 +654,7 @@ class _Session:
         try:
             if sc.login is not None:
                 await self._login(sc.login)
-            await self._run_stream(iter_actions(sc, self.plan_rng))
+            await self._run_stream(iter_actions(sc, self.plan_rng, self.habits, self.strategies))
         except Exception:
             if sc.teardown:  # best effort: the session's own failure is what it reports
                 try:
@@ -522,7 +683,8 @@ class _Session:
         recorded = login.record == "every" or (login.record == "first" and self.spec.first_of_persona)
         if recorded:
             rng = np.random.default_rng([self.spec.seed, 0x10C1])  # its own draws: the steps' stay the same
-            await self._run_stream(iter_steps(self.spec.scenario, login.steps, "login.", rng))
+            await self._run_stream(iter_steps(self.spec.scenario, login.steps, "login.", rng, self.habits,
+                                              self.strategies))
         elif key in _LOGIN_STATES:
             await self.driver.restore_state(_LOGIN_STATES[key])
             return
@@ -541,8 +703,10 @@ class _Session:
             self.step_id = step_id
             self._actions += 1
             self._check_bounds(step, self._actions)
-            self.log.set_context(step_id=step_id, intent=step.kind)
-            if not self._first and step.kind not in ("think", "screenshot", "assert", "capture", "wait_for"):
+            self.log.set_context(step_id=step_id, intent=step.kind, strategy=self._strategy_of(step_id), slip=None)
+            if self._unread and step.kind in _INPUT_KINDS:
+                await self._read(default_think)  # reading the new page takes the place of the pause
+            elif not self._first and step.kind not in ("think", "screenshot", "assert", "capture", "wait_for"):
                 self._think(default_think)
             self._first = False
             await self.observe.step_started(self.clock)
@@ -583,8 +747,25 @@ class _Session:
         self.clock += timing.think_ms(self.rng, 600.0, 0.4)  # the page renders and the eye finds its way
 
     async def _do_click(self, step: S.Click) -> None:
+        if step.button == "left" and step.clicks == 1 and not step.popup and step.avoid is None:
+            await self._misclick(step, step.target)
+            await self._review(step, step.target)
         await self._click_target(step, step.target, button=_BUTTON_NUM[step.button], clicks=step.clicks,
                                  avoid=step.avoid, popup=step.popup)
+
+    async def _review(self, step: S.StepBase, target: S.Target) -> None:
+        """A careful persona re-reads a form's filled fields before pressing its submit button."""
+        if not bool(self.read_rng.random() < self.behaviour.carefulness):
+            return
+        words = await self.driver.submit_words(target, self._timeout(step))
+        if not words:
+            return
+        intent = self.log.context["intent"]
+        self.log.set_context(intent="read")
+        start = self.clock
+        self._pause(words / self.behaviour.reading_wpm * 60_000.0 * float(np.exp(self.read_rng.normal(0.0, 0.3))))
+        self.read_ms += self.clock - start
+        self.log.set_context(intent=intent)
 
     async def _do_hover(self, step: S.Hover) -> None:
         await self._aim(step, step.target, step.avoid)
@@ -594,6 +775,7 @@ class _Session:
                          think_first: bool, exact: bool = False) -> None:
         loc: Located | None = None
         if into is not None:
+            await self._wrong_field(step, into, render(text, self.ctx))
             loc = await self._click_target(step, into)
             desc = loc.description
         else:  # where the focus is: the caret stays where earlier steps left it
@@ -641,7 +823,20 @@ class _Session:
         loc = await self._reach(step, target)
         if await self.driver.is_checked(target, self._timeout(step)) != want:
             at = await self._move_to(loc.box, target=loc.description)
-            await self._press(at, button=0, clicks=1, target=loc.description, loc=loc)
+            if not self._slip_now("double_click"):
+                await self._press(at, button=0, clicks=1, target=loc.description, loc=loc)
+                return
+            # a double click where one was meant: the box toggles twice and looks untouched; clicked again
+            intent = self.log.context["intent"]
+            self._slipping("double_click")
+            await self._press(at, button=0, clicks=2, target=loc.description, loc=loc)
+            await self.driver.settle()
+            self._recovering()
+            if await self.driver.is_checked(target, self._timeout(step)) != want:
+                loc = await self._reach(step, target)
+                at = await self._move_to(loc.box, target=loc.description)
+                await self._press(at, button=0, clicks=1, target=loc.description, loc=loc)
+            self._slip_done(intent)
 
     async def _do_check(self, step: S.Check) -> None:
         await self._set_checked(step, step.target, True)
@@ -858,7 +1053,9 @@ async def run_session(spec: SessionSpec, driver: Driver, opts: SessionOptions = 
         "persona_id": spec.persona.persona_id, "seed": spec.seed, "base_url": spec.base_url,
         "viewport_w": s.viewport[0], "viewport_h": s.viewport[1], "user_agent": ua,
         "start_time": session_start_time(spec.seed), "duration_ms": float(s.clock),
-        "n_events": table.num_rows, "status": "ok" if error is None else "failed", "error": error,
+        "n_events": table.num_rows, "strategy": next(iter(s.strategies.values()), None), "slips": s.n_slips,
+        "recoveries": s.n_recovered, "read_ms": float(s.read_ms),
+        "status": "ok" if error is None else "failed", "error": error,
         "failed_step": failed_step, "generator_version": __version__, "schema_version": SCHEMA_VERSION,
     }
     start_ms = row["start_time"].timestamp() * 1000.0

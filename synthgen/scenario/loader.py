@@ -696,11 +696,12 @@ class _Loader:
 def _persona_fields() -> tuple[str, ...]:
     """The ``{{ persona.<field> }}`` names, from the persona model (empty if it is unavailable)."""
     try:  # imported lazily: the persona package is optional for the scenario language itself
+        from synthgen.persona.behaviour import VIEW_KEYS
         from synthgen.persona.identity import Identity
     except Exception:
         return ()
     extra = ("name", "id", "wpm", "mouse_throughput_bps", "scroll_style")
-    return tuple(sorted(set(Identity.model_fields) | set(extra)))
+    return tuple(sorted(set(Identity.model_fields) | set(extra) | set(VIEW_KEYS)))
 
 
 def _names_with_prefix(keys: Iterable[str], prefix: str) -> list[str]:

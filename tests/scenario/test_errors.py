@@ -264,7 +264,7 @@ CASES: list[tuple[str, str, str]] = [
      "s.yaml:5 step 1 'type': unknown variable 'subjct' in '{{ subjct }}'; did you mean 'subject'?"),
     ('tpl_persona_field',
      H + "steps:\n  - type: {into: x, text: '{{ persona.emial }}'}\n",
-     "s.yaml:4 step 1 'type': personas have no field 'emial'; did you mean 'email'? fields: city, company, country, email, first_name, id, job, last_name, locale, mouse_throughput_bps, name, password, phone, postcode, scroll_style, street, username, wpm"),
+     "s.yaml:4 step 1 'type': personas have no field 'emial'; did you mean 'email'? fields: carefulness, city, company, country, email, exploration, first_name, habit, id, job, last_name, locale, mouse_throughput_bps, name, password, phone, postcode, reading_wpm, scroll_style, slip_rate, street, tab_share, username, wpm"),
     ('tpl_data_none',
      H + "steps:\n  - type: {into: x, text: '{{ data.city }}'}\n",
      "s.yaml:4 step 1 'type': '{{ data.city }}' reads a data row but the scenario has no 'data:'; add data: {file: rows.csv}"),
