@@ -416,7 +416,9 @@ class _Session:
     def _pause(self, ms: float) -> None:
         """Hold the pointer still for ``ms`` of synthetic time (recorded idle drift; sent only with timed
         delivery, at the next input: a few px of drift changes no hover state)."""
-        idle = mouse.plan_idle(self.rng, self.motor.mouse, self.cursor, self.clock, ms, self.viewport)
+        # a hand on the keyboard leaves the mouse where it is: no drift until the hand goes back to it
+        idle = mouse.plan_idle(self.rng, self.motor.mouse, self.cursor, self.clock,
+                               0.0 if self.hand_on_keyboard else ms, self.viewport)
         self.log.moves(idle)
         if len(idle) and self.opts.mouse_delivery == "timed":
             self._idle_unsent.append(idle)
@@ -796,12 +798,19 @@ class _Session:
                               exact=step.exact)
 
     async def _do_fill(self, step: S.Fill) -> None:
+        tab_draw = float(self.read_rng.random())  # drawn always: a scenario's via does not shift later draws
+        via = step.via or ("tab" if tab_draw < self.behaviour.tab_share else "click")
         for i, f in enumerate(step.fields):
-            if i == 0 or step.via == "click":
+            if i == 0 or via == "click":
                 await self._type_into(step, f.into, f.value, clear=True, think_first=False, exact=step.exact)
             else:
                 loc = await self._locate(step, f.into)
                 await self._chord("Tab", target=loc.description, loc=loc)
+                if not await self.driver.has_focus(f.into, self._timeout(step)):
+                    # the field is not next in the tab order: the persona sees the caret elsewhere and clicks
+                    await self._type_into(step, f.into, f.value, clear=True, think_first=False, exact=step.exact)
+                    self.clock += timing.think_ms(self.rng, 300.0, 0.5)
+                    continue
                 actions = keyboard.plan_typing(self.rng, self.motor.keyboard, render(f.value, self.ctx), self.clock,
                                                allow_uncorrected=not step.exact)
                 await self._keys(actions, target=loc.description, loc=loc)

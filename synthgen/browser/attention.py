@@ -12,6 +12,7 @@
     toolbar;
   - ``wrong_field``: the nearest empty text field of the target's form.
 
+* ``has_focus``: whether a Tab landed in the field meant.
 * ``layers``: how many dialogs, menus and listboxes are showing (a slip that opened one is closed with
   Escape); ``go_back``: the browser's Back (Alt+ArrowLeft's work, which headless Chromium's missing
   browser UI does not do by itself); ``submit_words``: the words a careful person re-reads in a form before
@@ -250,6 +251,14 @@ class PageAttention:
         """The browser's Back, after the session sent Alt+ArrowLeft to the page."""
         self._poked = True
         await self.page.go_back(timeout=timeout_ms, wait_until="load")
+
+    async def has_focus(self, target: Target, timeout_ms: float) -> bool:
+        """Whether the focus is in ``target`` (after a Tab: did it land in the field meant?)."""
+        try:
+            return bool(await chosen(self.page, target).evaluate(
+                "el => el === document.activeElement || el.contains(document.activeElement)", timeout=timeout_ms))
+        except PlaywrightError:
+            return False
 
     async def submit_words(self, target: Target, timeout_ms: float) -> int | None:
         """The words of the filled fields of the form ``target`` submits, or None when it submits none."""

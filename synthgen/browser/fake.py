@@ -176,6 +176,9 @@ class FakeDriver:
         b = self.slips.get((target.describe(), kind))
         return None if b is None else Located(b, f"slip:{kind}")
 
+    async def has_focus(self, target: Target, timeout_ms: float) -> bool:
+        return True  # a fake page's tab order is the fields' order
+
     async def layers(self) -> int:
         return self.open_layers
 

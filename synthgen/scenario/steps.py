@@ -172,11 +172,13 @@ class FillField(_Model):
 
 
 class Fill(StepBase):
-    """Fill several fields: click into the first, then ``via`` click or Tab to the next."""
+    """Fill several fields: click into the first, then ``via`` click or Tab to the next. Without ``via`` the
+    persona's habit decides (``tab_share``, :mod:`synthgen.persona.behaviour`), once per fill step; a Tab that
+    does not land in the next field (it is not next in the tab order) is followed by a click into it."""
 
     kind: Literal["fill"] = "fill"
     fields: list[FillField] = Field(min_length=1)
-    via: Literal["click", "tab"] = "click"
+    via: Optional[Literal["click", "tab"]] = None
     exact: bool = False  # as Type.exact, for every field
 
 

@@ -257,8 +257,10 @@ def test_idle_mostly_still(rng: np.random.Generator) -> None:
             assert 0 < path.t_ms[0] and path.t_ms[-1] <= 3000.0
             assert np.all(np.diff(path.t_ms) > 0)
             disp.append(np.hypot(path.x[-1] - 500, path.y[-1] - 500))
-    assert np.mean(np.array(lens) == 0) > 0.4
-    assert not disp or np.median(disp) < 20
+    # Calibrated to Balabit's office workers (params.py): a resting hand nudges the mouse about every
+    # 0.6 s, so most 3 s pauses hold drift, but the pointer stays where it was read from.
+    assert np.mean(np.array(lens) == 0) < 0.2
+    assert np.median(disp) < 40
     assert len(plan_idle(rng, p, (1.0, 1.0), 0.0, 0.0, VP)) == 0
 
 
