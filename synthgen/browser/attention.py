@@ -143,12 +143,18 @@ SLIP_TARGET_JS = """
     return null;
   }
   if (kind === 'wrong_menu') {
+    // menus only: a dialog opener's slip would be a dialog, not a menu
+    const opens = (e) => ['false', 'dialog'].indexOf(e.getAttribute('aria-haspopup')) < 0 && !e.closest('[role=menu]')
+      && !e.matches('[disabled],[aria-disabled=true]');
     const opener = el.closest('[aria-haspopup]');
-    if (!opener || opener.getAttribute('aria-haspopup') === 'false') return null;
-    const bar = opener.closest('[role=menubar],[role=toolbar]') || opener.parentElement;
+    if (!opener || !opens(opener)) return null;
+    // the bar the menus sit in: a menu bar or toolbar, else the nearest ancestor holding another menu button
+    let bar = opener.closest('[role=menubar],[role=toolbar]');
+    for (let a = opener.parentElement, i = 0; !bar && a && i < 6; a = a.parentElement, i++) {
+      if ([...a.querySelectorAll('[aria-haspopup]')].filter(opens).length >= 2) bar = a;
+    }
     if (!bar) return null;
-    const list = [...bar.querySelectorAll('[aria-haspopup]')].filter((e) => e.getAttribute('aria-haspopup') !== 'false'
-      && !e.closest('[role=menu]') && !e.matches('[disabled],[aria-disabled=true]'));
+    const list = [...bar.querySelectorAll('[aria-haspopup]')].filter(opens);
     el.__sgItem = opener;
     if (list.indexOf(opener) < 0) list.push(opener);
     for (const n of ordered(list)) {
