@@ -260,7 +260,8 @@ def test_crm_table_shortcuts_and_context_filters(crm_page: Any, apps_server: App
     page.keyboard.press("/")
     assert focused(page).startswith("INPUT#filter")
     page.keyboard.type("Wayne")
-    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")                        # to the first hit
+    assert focused(page).startswith("A#") and state(page)["cursorId"] == state(page)["table"]["visibleIds"][0]
     company = page.locator("[data-testid=contact-row] td").nth(1).inner_text()
     page.locator("[data-testid=contact-row] td").nth(3).click(button="right")
     menuitem(page, "Contact actions", "Filter by status").click()

@@ -163,6 +163,10 @@
     $('#page-size').value = String(view.pageSize);
 
     $('#filter').addEventListener('input', function () { view.filter = this.value; view.page = 1; render(); });
+    $('#filter').addEventListener('keydown', function (e) {
+      // Enter leaves the box for the first hit (its name focused), so the shortcuts act on it
+      if (e.key === 'Enter' && lastVisible.length) { e.preventDefault(); cursor.set(lastVisible[0], true); }
+    });
     statusSel.addEventListener('change', function () { view.status = this.value; view.page = 1; render(); });
     $('#page-size').addEventListener('change', function () { view.pageSize = parseInt(this.value, 10); view.page = 1; render(); });
     $('#prev').addEventListener('click', function () { view.page -= 1; render(); });
