@@ -1,7 +1,9 @@
 """``synthgen stats``: what a dataset holds, from its files alone (no manifest needed).
 
-Sessions ok/failed (overall and per scenario), events by type, synthetic time, captures, and the bytes
-on disk per table (``events``, ``frames``, ``observations``, ``exports/<format>`` ...).
+Sessions ok/failed (overall and per scenario), events by type, synthetic time, captures, the bytes
+on disk per table (``events``, ``frames``, ``observations``, ``exports/<format>`` ...), and the personas'
+habits per scenario (the ways ``do`` steps took, slips and recoveries, reading time:
+:mod:`synthgen.habits_report`; ``None`` for a dataset from before schema 1.3).
 
 >>> # st = dataset_stats(Path("output/run1")); st["sessions"]["ok"]
 """
@@ -19,6 +21,8 @@ from synthgen.dataset import DatasetReader, read_manifest
 from synthgen.dataset import layout as L
 from synthgen.dataset.manifest import manifest_paths
 from synthgen.dataset.reader import failure_frame
+from synthgen.habits_report import by_scenario as habits_by_scenario
+from synthgen.habits_report import has_habits, read_habits, shares_text, summarise
 
 __all__ = ["dataset_stats", "print_stats"]
 
@@ -41,8 +45,7 @@ def dataset_stats(root: Path) -> dict[str, Any]:
     """
     root = Path(root)
     reader = DatasetReader(root).require()
-    rows = list(reader.rows(["session_id", "scenario", "status", "duration_ms", "n_events", "error",
-                             "failed_step"]))
+    rows = list(reader.rows())  # whole rows: the habit columns are there from schema 1.3 only
     by_scenario: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
         by_scenario[r["scenario"]][r["status"]] += 1
@@ -73,6 +76,10 @@ def dataset_stats(root: Path) -> dict[str, Any]:
     failures = [{"session_id": r["session_id"], "scenario": r["scenario"], "failed_step": r["failed_step"],
                  "error": r["error"], "screenshot": failure_frame(reader, r["session_id"])}
                 for r in rows if r["status"] != "ok"]
+    habits = None
+    if rows and all(has_habits(r) for r in rows):
+        figs = read_habits(root, rows)
+        habits = {"total": summarise(figs), "by_scenario": habits_by_scenario(figs)}
     synth_s = sum(durations) / 1000.0
     total_bytes = sum(v["bytes"] for v in files.values())
     return {
@@ -88,6 +95,7 @@ def dataset_stats(root: Path) -> dict[str, Any]:
                       "session_min_s": round(durations[0] / 1000.0, 3) if durations else 0.0,
                       "session_max_s": round(durations[-1] / 1000.0, 3) if durations else 0.0},
         "observations": obs,
+        "habits": habits,
         "bytes": {"total": total_bytes,
                   "per_synthetic_minute": round(total_bytes / (synth_s / 60.0)) if synth_s else None,
                   "by_table": {k: v for k, v in sorted(files.items())}},
@@ -134,6 +142,10 @@ def print_stats(st: dict[str, Any], console: Any) -> None:
         sc.add_row(name, str(c.get("ok", 0)), str(c.get("failed", 0)))
     console.print(sc)
 
+    if st.get("habits"):
+        for table in _habits_tables(st["habits"]):
+            console.print(table)
+
     ev = Table(title="events by type", title_justify="left")
     ev.add_column("type")
     ev.add_column("rows", justify="right")
@@ -163,3 +175,41 @@ def print_stats(st: dict[str, Any], console: Any) -> None:
     for name, v in b["by_table"].items():
         by.add_row(name, f"{v['files']:,}", _human(v["bytes"]))
     console.print(by)
+
+
+def _habits_tables(habits: dict[str, Any]) -> list[Any]:
+    """The habits part of :func:`print_stats`: the ways ``do`` steps took, then slips and reading; a row per
+    scenario and the total under a line when there are several."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    rows = list(habits["by_scenario"].items())
+    if len(rows) > 1:
+        rows.append(("all", habits["total"]))
+
+    def pct(v: float | None) -> str:
+        return "–" if v is None else f"{100 * v:.0f}%"
+
+    ways = Table(title="ways of do steps by scenario (the persona's habits)", title_justify="left")
+    ways.add_column("scenario")
+    ways.add_column("do steps", justify="right")
+    ways.add_column("ways (share of do steps)")
+    slips = Table(title="slips (each undone) and reading by scenario", title_justify="left")
+    slips.add_column("scenario")
+    for name in ("slips", "per session", "per 100 inputs"):
+        slips.add_column(name, justify="right")
+    slips.add_column("by kind", overflow="fold")
+    for name in ("recovered", "reading median", "reading share"):
+        slips.add_column(name, justify="right")
+    for i, (name, h) in enumerate(rows):
+        line = i == len(rows) - 2 and len(rows) > 2
+        ways.add_row(escape(name), str(h["do_steps"]), shares_text(h["way_shares"]), end_section=line)
+        per_100 = h["slips_per_100_input_steps"]
+        slips.add_row(escape(name), str(h["slips"]),
+                      "–" if h["slips_per_session"] is None else f"{h['slips_per_session']:.2f}",
+                      "–" if per_100 is None else f"{per_100:.1f}",
+                      ", ".join(f"{k} {n}" for k, n in h["slips_by_kind"].items()) or "–",
+                      pct(h["recovered_share"]),
+                      "–" if h["read_ms_median"] is None else f"{h['read_ms_median'] / 1000:.1f} s",
+                      pct(h["read_share"]), end_section=line)
+    return [ways, slips]

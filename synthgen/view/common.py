@@ -33,10 +33,10 @@ details{margin-top:6px;font-size:12px} pre{white-space:pre-wrap;max-height:320px
 .legend span{display:inline-block;width:60px;height:10px;vertical-align:middle}
 figure{margin:0;background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:10px;max-width:1100px}
 figure img{width:100%;height:auto}
-table.sessions{border-collapse:collapse;background:#fff;border:1px solid #dde1e6;font-size:13px}
-table.sessions th,table.sessions td{padding:5px 8px;border-bottom:1px solid #eceef1;text-align:left;vertical-align:top}
-table.sessions th{background:#f0f2f5;position:sticky;top:0}
-table.sessions td.num{text-align:right;font-variant-numeric:tabular-nums}
+table.sessions,table.habits{border-collapse:collapse;background:#fff;border:1px solid #dde1e6;font-size:13px}
+:is(table.sessions,table.habits) :is(th,td){padding:5px 8px;border-bottom:1px solid #eceef1;text-align:left;vertical-align:top}
+:is(table.sessions,table.habits) th{background:#f0f2f5;position:sticky;top:0}
+:is(table.sessions,table.habits) td.num{text-align:right;font-variant-numeric:tabular-nums}
 table.sessions img{width:160px;height:auto;border:1px solid #ccd;display:block}
 .ok{color:#1a7f37;font-weight:600} .failed{color:#c0163f;font-weight:600}
 .err{color:#8a1230;font-size:12px;max-width:420px;white-space:pre-wrap}
