@@ -17,12 +17,14 @@ The measures are :mod:`synthgen.habits_report`'s (the ones ``synthgen stats`` an
 
     python benchmarks/habits.py [-n 8] [--personas 120] [--seed 7] [--workers 1] [--scenarios crm,webmail]
     python benchmarks/habits.py --dataset DIR      # generate into (or resume) DIR/slips-persona, DIR/slips-off
+                                                   # (from a copy of scenarios/ in DIR/scenarios)
     python benchmarks/habits.py --dataset DS [--twin OFF]   # DS already a dataset: measure it (OFF: its twin)
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,14 +50,23 @@ def bundled_scenarios() -> list[str]:
     return sorted(p.name for p in (ROOT / "scenarios").iterdir() if p.is_dir() and not p.name.startswith("_"))
 
 
-def generate(out: Path, slips: str, args: argparse.Namespace) -> None:
+def snapshot_scenarios(work: Path) -> Path:
+    """A copy of ``scenarios/`` for both runs: a scenario edited while they run cannot make twins differ."""
+    copy = work / "scenarios"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(ROOT / "scenarios", copy)
+    return copy
+
+
+def generate(out: Path, slips: str, scenarios: Path, args: argparse.Namespace) -> None:
     """One ``synthgen generate`` run (resumes what ``out`` already holds); a failed session is data here, a
     run that could not start is not."""
     cmd = [sys.executable, "-m", "synthgen", "generate", "--out", str(out), "--slips", slips, "-n", str(args.n),
            "--personas", str(args.personas), "--seed", str(args.seed), "--workers", str(args.workers),
            "--no-progress"]
     for name in args.scenarios:
-        cmd += ["-s", str(ROOT / "scenarios" / name)]
+        cmd += ["-s", str(scenarios / name)]
     print(f"generate --slips {slips} into {out} ...", file=sys.stderr, flush=True)
     t0 = time.monotonic()
     res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -140,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             tmp = tempfile.TemporaryDirectory(prefix="synthgen-habits-")
         work = args.dataset if args.dataset is not None else Path(tmp.name)  # type: ignore[union-attr]
         slipped_dir, off_dir = work / "slips-persona", work / "slips-off"
+        scenarios = snapshot_scenarios(work)
         for run, out in zip(RUNS, (slipped_dir, off_dir)):
-            generate(out, run, args)
+            generate(out, run, scenarios, args)
     try:
         slipped = read_habits(slipped_dir)
         off = read_habits(off_dir) if off_dir is not None else []
