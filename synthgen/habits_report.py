@@ -28,10 +28,11 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, Union
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 __all__ = ["INPUT_TYPES", "EVENT_COLUMNS", "HabitFigures", "do_prefix", "way_counts", "slip_kinds", "input_steps",
@@ -59,18 +60,31 @@ def do_prefix(step_id: str, way: str) -> str:
     return step_id if cut < 0 else step_id[:cut]
 
 
-def way_counts(step_ids: Sequence[Any], strategies: Sequence[Any]) -> dict[str, int]:
+Strings = Union[Sequence[Any], pa.Array, pa.ChunkedArray]
+
+
+def _strings(values: Strings) -> pa.Array:
+    """A column as one string array (a dictionary column decoded), whatever it came as."""
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    arr = arr if isinstance(arr, pa.Array) else pa.array(list(arr), pa.string())
+    return arr.cast(pa.string()) if pa.types.is_dictionary(arr.type) or arr.type != pa.string() else arr
+
+
+def way_counts(step_ids: Strings, strategies: Strings) -> dict[str, int]:
     """One session's ``do`` step instances by the way each took: one per do prefix, however many rows.
 
     >>> way_counts(["1", "2.menu.1", "2.menu.1", "2.menu.2", "5.toolbar.1", "6.toolbar.1"],
     ...            [None, "menu", "menu", "menu", "toolbar", "toolbar"])
     {'menu': 1, 'toolbar': 2}
     """
-    seen = {(do_prefix(str(s), str(w)), str(w)) for s, w in zip(step_ids, strategies) if w is not None}
+    # the distinct (step, way) pairs first, in Arrow: a do step's rows are mostly pointer moves
+    pairs = pa.table({"s": _strings(step_ids), "w": _strings(strategies)}).filter(
+        pc.is_valid(_strings(strategies))).group_by(["s", "w"]).aggregate([])
+    seen = {(do_prefix(s, w), w) for s, w in zip(pairs.column("s").to_pylist(), pairs.column("w").to_pylist())}
     return dict(sorted(Counter(w for _, w in seen).items()))
 
 
-def slip_kinds(step_ids: Sequence[Any], intents: Sequence[Any], slips: Sequence[Any]) -> dict[str, int]:
+def slip_kinds(step_ids: Strings, intents: Strings, slips: Strings) -> dict[str, int]:
     """One session's slips by kind: runs of consecutive ``slip`` rows of one kind in one step.
 
     >>> slip_kinds(["3", "3", "3", "3", "4", "4", "5"], ["click", "slip", "slip", "recover", "slip", "slip", "slip"],
@@ -78,23 +92,29 @@ def slip_kinds(step_ids: Sequence[Any], intents: Sequence[Any], slips: Sequence[
     ...             "wrong_field"])
     {'neighbour_click': 1, 'overscroll': 1, 'wrong_field': 2}
     """
-    out: Counter = Counter()
-    prev: tuple[Any, Any] | None = None
-    for s, i, k in zip(step_ids, intents, slips):
-        here = (s, k) if i == "slip" else None
-        if here is not None and here != prev:
-            out[str(k)] += 1
-        prev = here
-    return dict(sorted(out.items()))
+    step, kind = _strings(step_ids), _strings(slips)
+    is_slip = pc.fill_null(pc.equal(_strings(intents), "slip"), False).to_numpy(zero_copy_only=False)
+    if not is_slip.any():
+        return {}
+
+    def changed(col: pa.Array) -> np.ndarray:  # row i differs from row i-1 (nulls are a value)
+        same = pc.fill_null(pc.equal(col[1:], col[:-1]), False)
+        both_null = pc.and_(pc.is_null(col[1:]), pc.is_null(col[:-1]))
+        return np.r_[True, ~pc.or_(same, both_null).to_numpy(zero_copy_only=False)]
+
+    start = is_slip & (~np.r_[False, is_slip[:-1]] | changed(step) | changed(kind))
+    counts = pc.value_counts(pc.fill_null(kind.filter(pa.array(start)), "?")).to_pylist()
+    return dict(sorted((c["values"], int(c["counts"])) for c in counts))
 
 
-def input_steps(step_ids: Sequence[Any], types: Sequence[Any]) -> int:
+def input_steps(step_ids: Strings, types: Strings) -> int:
     """Steps in which the persona gave input (:data:`INPUT_TYPES`).
 
     >>> input_steps(["0", "1", "2", "2", "3"], ["viewport", "navigate", "mousedown", "keydown", "wheel"])
     2
     """
-    return len({s for s, t in zip(step_ids, types) if t in INPUT_TYPES})
+    mask = pc.fill_null(pc.is_in(_strings(types), pa.array(INPUT_TYPES)), False)
+    return int(pc.count_distinct(_strings(step_ids).filter(mask)).as_py())
 
 
 @dataclass(frozen=True)
@@ -116,11 +136,11 @@ class HabitFigures:
     input_steps: int = 0
 
 
-def _column(table: pa.Table, name: str) -> list[Any]:
+def _column(table: pa.Table, name: str) -> pa.Array:
+    """A string column of ``table``; all null when the table has no such column (before schema 1.3)."""
     if name not in table.column_names:
-        return [None] * table.num_rows
-    col = table.column(name)
-    return (col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col).to_pylist()
+        return pa.nulls(table.num_rows, pa.string())
+    return _strings(table.column(name))
 
 
 def habit_figures(row: Mapping[str, Any], events: pa.Table) -> HabitFigures:
