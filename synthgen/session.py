@@ -316,7 +316,13 @@ class _Session:
                 self._recovering()
             else:
                 await self._wheel(dy)
-            loc = await self._locate(step, target)
+            before, loc = loc.box, await self._locate(step, target)
+            if abs(loc.box.y - before.y) < 1.0 and abs(loc.box.x - before.x) < 1.0:
+                # Nothing moved: the pointer is over something that takes the wheel itself (a focused number
+                # field steps its value, a panel scrolls inside). A person moves it onto the page's content,
+                # beside the target, and scrolls again.
+                x = min(max(loc.box.x + loc.box.width / 2.0, 0.2 * w), 0.8 * w)
+                await self._move_to(Box(x - 20.0, h * 0.45, 40.0, h * 0.1), target=None)
         raise StepError(_sid(self), step.kind, f"{target.describe()} stayed outside the viewport after scrolling",  # type: ignore[attr-defined]
                         fix="check that the page scrolls to it (a scroll container under another element?)")
 
@@ -752,8 +758,26 @@ class _Session:
         if step.button == "left" and step.clicks == 1 and not step.popup and step.avoid is None:
             await self._misclick(step, step.target)
             await self._review(step, step.target)
+            if await self._double_toggle(step, step.target):
+                return
         await self._click_target(step, step.target, button=_BUTTON_NUM[step.button], clicks=step.clicks,
                                  avoid=step.avoid, popup=step.popup)
+
+    async def _double_toggle(self, step: S.StepBase, target: S.Target) -> bool:
+        """Maybe double-click a toggle button (Bold, Star) meant to be clicked once: it toggles twice and shows
+        its old state, so the persona clicks it once more. True when the click was done this way."""
+        before = await self.driver.toggled(target, self._timeout(step))
+        if before is None or not self._slip_now("double_click"):
+            return False
+        intent = self.log.context["intent"]
+        self._slipping("double_click")
+        await self._click_target(step, target, clicks=2)
+        await self.driver.settle()
+        self._recovering()
+        if await self.driver.toggled(target, self._timeout(step)) == before:
+            await self._click_target(step, target)
+        self._slip_done(intent)
+        return True
 
     async def _review(self, step: S.StepBase, target: S.Target) -> None:
         """A careful persona re-reads a form's filled fields before pressing its submit button."""

@@ -12,7 +12,8 @@
     toolbar;
   - ``wrong_field``: the nearest empty text field of the target's form.
 
-* ``has_focus``: whether a Tab landed in the field meant.
+* ``has_focus``: whether a Tab landed in the field meant; ``toggled``: a toggle button's state (a double
+  click on it toggles twice).
 * ``layers``: how many dialogs, menus and listboxes are showing (a slip that opened one is closed with
   Escape); ``go_back``: the browser's Back (Alt+ArrowLeft's work, which headless Chromium's missing
   browser UI does not do by itself); ``submit_words``: the words a careful person re-reads in a form before
@@ -87,18 +88,26 @@ READING_JS = """
 SLIP_TARGET_JS = """
 (el, [kind, after]) => {
   const W = innerWidth, H = innerHeight;
-  const shown = (e) => {
+  // the part of an element inside the viewport
+  const clip = (e) => {
     const r = e.getBoundingClientRect();
-    if (r.width < 4 || r.height < 4 || r.top < 0 || r.bottom > H || r.left < 0 || r.right > W) return false;
+    const x0 = Math.max(r.left, 0), y0 = Math.max(r.top, 0), x1 = Math.min(r.right, W), y1 = Math.min(r.bottom, H);
+    return {left: x0, top: y0, width: x1 - x0, height: y1 - y0};
+  };
+  const shown = (e) => {
+    const r = clip(e);
+    if (r.width < 12 || r.height < 10) return false;
     const cs = getComputedStyle(e);
     return cs.visibility !== 'hidden' && cs.display !== 'none' && !e.closest('[aria-hidden=true],[inert]');
   };
   const harmful = 'button,input,select,textarea,[role=button],[role=checkbox],[role=switch],[contenteditable],' +
                   '[draggable=true],[aria-haspopup],summary';
-  const boxOn = (e, w, h) => {
-    const r = e.getBoundingClientRect();
-    const bw = Math.min(r.width, w), bh = Math.min(r.height, h);
-    const x = r.left + (r.width - bw) / 2, y = r.top + (r.height - bh) / 2;
+  // left: a text field is clicked in its left part, clear of a number field's spin buttons (a click there
+  // steps the value) and of icons at the end
+  const boxOn = (e, w, h, left) => {
+    const r = clip(e);
+    const bw = Math.min(left ? r.width * 0.5 : r.width, w), bh = Math.min(r.height, h);
+    const x = left ? r.left + Math.min(8, r.width * 0.1) : r.left + (r.width - bw) / 2, y = r.top + (r.height - bh) / 2;
     const pts = [[x + bw / 2, y + bh / 2], [x + 1, y + 1], [x + bw - 1, y + 1], [x + 1, y + bh - 1], [x + bw - 1, y + bh - 1]];
     for (const [px, py] of pts) {
       const top = document.elementFromPoint(px, py);
@@ -119,12 +128,15 @@ SLIP_TARGET_JS = """
     return out;
   };
   if (kind === 'neighbour_click') {
-    const itemSel = 'a[href],[role=tab],[role=row],tr,li,[role=listitem],[role=option],[role=treeitem],[role=gridcell]';
-    const item = el.closest(itemSel);
-    if (!item || !item.parentElement) return null;
-    const same = (e) => e.tagName === item.tagName && e.getAttribute('role') === item.getAttribute('role');
-    const list = [...item.parentElement.children].filter(same);
-    if (list.length < 2) return null;
+    // the item: the nearest of the target and its ancestors that repeats among its siblings (same tag, role
+    // and class: a row of a list, a card of a grid, a tab of a tab list)
+    const sig = (e) => e.tagName + '|' + (e.getAttribute('role') || '') + '|' + e.className;
+    let item = null, list = [];
+    for (let a = el, i = 0; a && a.parentElement && a !== document.body && i < 6; a = a.parentElement, i++) {
+      const sibs = [...a.parentElement.children].filter((e) => sig(e) === sig(a));
+      if (sibs.length >= 2) { item = a; list = sibs; break; }
+    }
+    if (!item) return null;
     el.__sgItem = item;
     for (const n of ordered(list)) {
       if (!shown(n)) continue;
@@ -146,11 +158,11 @@ SLIP_TARGET_JS = """
     // menus only: a dialog opener's slip would be a dialog, not a menu
     const opens = (e) => ['false', 'dialog'].indexOf(e.getAttribute('aria-haspopup')) < 0 && !e.closest('[role=menu]')
       && !e.matches('[disabled],[aria-disabled=true]');
-    const opener = el.closest('[aria-haspopup]');
+    const opener = el.closest('[aria-haspopup]') || el.querySelector('[aria-haspopup]');
     if (!opener || !opens(opener)) return null;
     // the bar the menus sit in: a menu bar or toolbar, else the nearest ancestor holding another menu button
     let bar = opener.closest('[role=menubar],[role=toolbar]');
-    for (let a = opener.parentElement, i = 0; !bar && a && i < 6; a = a.parentElement, i++) {
+    for (let a = opener.parentElement, i = 0; !bar && a && i < 10; a = a.parentElement, i++) {
       if ([...a.querySelectorAll('[aria-haspopup]')].filter(opens).length >= 2) bar = a;
     }
     if (!bar) return null;
@@ -168,21 +180,33 @@ SLIP_TARGET_JS = """
     const textish = (e) => e.matches('textarea') || (e.matches('input') &&
       ['text', 'email', 'search', 'tel', 'url', 'number', ''].indexOf((e.getAttribute('type') || '').toLowerCase()) >= 0);
     if (!textish(el)) return null;
-    const scope = el.form || el.closest('form,[role=form],fieldset,[role=dialog],main') || document.body;
     const r0 = el.getBoundingClientRect();
-    const cands = [...scope.querySelectorAll('input,textarea')].filter((e) => e !== el && textish(e) && shown(e)
-      && !e.disabled && !e.readOnly && e.value === '' && !e.matches('[role=combobox],[aria-autocomplete]'));
+    const empty = (scope) => [...scope.querySelectorAll('input,textarea')].filter((e) => e !== el && textish(e)
+      && shown(e) && !e.disabled && !e.readOnly && e.value === '' && !e.matches('[role=combobox],[aria-autocomplete]'));
+    // the form's other empty fields; a field alone in its form: any empty field in view (a search box)
+    let cands = empty(el.form || el.closest('form,[role=form],fieldset,[role=dialog],main') || document.body);
+    if (!cands.length && !el.closest('[role=dialog]')) cands = empty(document.body);
     cands.sort((a, b) => {
       const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
       return Math.hypot(ra.x - r0.x, ra.y - r0.y) - Math.hypot(rb.x - r0.x, rb.y - r0.y);
     });
     for (const n of cands) {
-      const b = boxOn(n, 60, 12);
+      const b = boxOn(n, 60, 12, true);
       if (b) return b;
     }
     return null;
   }
   return null;
+}
+"""
+
+# A toggle button's state: aria-pressed (true/mixed count as on), a switch's aria-checked; else null.
+TOGGLED_JS = """
+(el) => {
+  const t = el.closest('[aria-pressed],[role=switch]');
+  if (!t) return null;
+  const v = t.getAttribute(t.hasAttribute('aria-pressed') ? 'aria-pressed' : 'aria-checked');
+  return v === 'true' || v === 'mixed';
 }
 """
 
@@ -257,6 +281,14 @@ class PageAttention:
         """The browser's Back, after the session sent Alt+ArrowLeft to the page."""
         self._poked = True
         await self.page.go_back(timeout=timeout_ms, wait_until="load")
+
+    async def toggled(self, target: Target, timeout_ms: float) -> bool | None:
+        """A toggle button's state (``aria-pressed``, a switch's ``aria-checked``), None when it is not one."""
+        try:
+            v = await chosen(self.page, target).evaluate(TOGGLED_JS, timeout=timeout_ms)
+        except PlaywrightError:
+            return None
+        return None if v is None else bool(v)
 
     async def has_focus(self, target: Target, timeout_ms: float) -> bool:
         """Whether the focus is in ``target`` (after a Tab: did it land in the field meant?)."""

@@ -179,6 +179,9 @@ class FakeDriver:
     async def has_focus(self, target: Target, timeout_ms: float) -> bool:
         return True  # a fake page's tab order is the fields' order
 
+    async def toggled(self, target: Target, timeout_ms: float) -> bool | None:
+        return None
+
     async def layers(self) -> int:
         return self.open_layers
 
