@@ -597,7 +597,9 @@ def test_menu_button_opened_from_the_keyboard_focuses_its_first_item(page: Any, 
 
 
 def test_notes_menubar_arrows_move_between_menus(page: Any, apps_server: AppServer) -> None:
+    page.clock.install()
     open_app(page, apps_server, "notes")
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)   # from here timers run only when told (run_for)
     bar = page.get_by_role("menubar")
     bar.get_by_role("menuitem", name="File").click()
     page.keyboard.press("ArrowRight")
@@ -605,7 +607,12 @@ def test_notes_menubar_arrows_move_between_menus(page: Any, apps_server: AppServ
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")                    # wraps round to Help
     assert state(page)["openMenu"]["label"] == "Help"
-    bar.get_by_role("menuitem", name="Format").hover()   # pointing at another title switches menus
+    bar.get_by_role("menuitem", name="Edit").hover()     # only crossing a title: the menu stays
+    page.clock.run_for(200)
+    bar.get_by_role("menuitem", name="Format").hover()   # resting on another title switches menus
+    page.clock.run_for(200)
+    assert state(page)["openMenu"]["label"] == "Help"
+    page.clock.run_for(100)
     assert state(page)["openMenu"]["label"] == "Format"
     bar.get_by_role("menuitem", name="Format").click()   # its own title closes it
     assert state(page)["openMenu"] is None

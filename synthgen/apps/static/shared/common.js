@@ -325,6 +325,7 @@
   // coordinates (it scrolls with the page, so a late scroll cannot leave it detached or close it
   // under a pointer on its way to an item) and always opens inside the viewport.
   var MENU_EDGE = 4;     // px kept free between a menu and the viewport's edge
+  var MENUBAR_SWITCH_MS = 250;   // a menubar title pointed at this long takes over from the open menu
   var menu = null;       // the open menu: {el, label, owner, returnFocus, onKey, onClose}
 
   function menuItems() {
@@ -560,7 +561,9 @@
   /**
    * A menubar (role="menubar") of menu titles, each opening its menu: click or Enter/Space/
    * ArrowDown opens, ArrowLeft/ArrowRight move between titles (and between open menus), a pointer
-   * over another title while a menu is open switches to it. menus: [{label, testid, items: fn}].
+   * resting on another title while a menu is open switches to it (resting: a pointer that only
+   * crosses a neighbouring title on its way down into the open menu leaves it open).
+   * menus: [{label, menuTestid, items: fn}].
    * opts.beforeOpen() runs before a menu opens (the notes editor saves its selection there).
    */
   SG.menubar = function (bar, menus, opts) {
@@ -599,11 +602,17 @@
       if (ownIndex() === i) { SG.closeMenu(true); return; }
       open(i, e.detail === 0 ? 'first' : 'menu');
     });
+    var switchTimer = null;
     bar.addEventListener('mouseover', function (e) {
       var t = e.target.closest('[role="menuitem"]');
       var i = titles.indexOf(t);
-      if (t && ownIndex() >= 0 && ownIndex() !== i) { open(i, 'menu'); }
+      clearTimeout(switchTimer);
+      if (!t || ownIndex() < 0 || ownIndex() === i) { return; }
+      switchTimer = setTimeout(function () {
+        if (t.matches(':hover') && ownIndex() >= 0 && ownIndex() !== i) { open(i, 'menu'); }
+      }, MENUBAR_SWITCH_MS);
     });
+    bar.addEventListener('mouseleave', function () { clearTimeout(switchTimer); });
     bar.addEventListener('keydown', function (e) {
       var i = titles.indexOf(e.target);
       if (i < 0 || menu) { return; }
