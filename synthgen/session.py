@@ -253,6 +253,7 @@ class _Session:
         self.n_slips = self.n_recovered = 0
         self.read_ms = 0.0
         self._unread = False  # a newly shown page not read yet
+        self._hold: Box | None = None  # the element a hover holds the pointer on (idle drift stays inside)
         self._read_urls: set[str] = set()
         fake = persona_faker(int(faker_ss.generate_state(1)[0]), spec.persona.identity.locale)
         # The data row and the variables are filled in by run(), inside the session's error handling: a
@@ -326,9 +327,15 @@ class _Session:
         raise StepError(_sid(self), step.kind, f"{target.describe()} stayed outside the viewport after scrolling",  # type: ignore[attr-defined]
                         fix="check that the page scrolls to it (a scroll container under another element?)")
 
-    async def _move_to(self, box: Box, *, target: str | None) -> tuple[float, float]:
+    async def _move_to(self, box: Box, *, target: str | None, within: Box | None = None) -> tuple[float, float]:
+        """Move the pointer into ``box``; ``within``: a corridor the path keeps inside (steering through an
+        open hover menu, which a path that swings out of it would close)."""
+        self._hold = None
         path, end = mouse.plan_move(self.rng, self.motor.mouse, self.cursor, box, self.clock, self.viewport,
                                     homing=self.hand_on_keyboard)
+        if within is not None and len(path):
+            path = MousePath(path.t_ms, np.clip(path.x, within.x, within.x + within.width),
+                             np.clip(path.y, within.y, within.y + within.height))
         self.hand_on_keyboard = False
         buttons = 0
         self.approach = mouse.approach_of(path, self.cursor)
@@ -390,7 +397,19 @@ class _Session:
             if via is not None:
                 await self._move_to(Box(via[0] - 2.0, via[1] - 2.0, 4.0, 4.0), target=None)
                 loc = await self._reach(step, target)  # the menu may have moved as the pointer left the bar
+                # then steer to the target inside the open menu: the path keeps within the rectangle spanned
+                # by where it left the bar and the target (a swing out of the menu closes it)
+                b = loc.box
+                x0, y0 = min(via[0], b.x) - 4.0, min(via[1], b.y) - 4.0
+                x1, y1 = max(via[0], b.x + b.width) + 4.0, max(via[1], b.y + b.height) + 4.0
+                at = await self._move_to(b, target=loc.description, within=Box(x0, y0, x1 - x0, y1 - y0))
+                return await self._confirm_aim(step, target, loc, at)
         at = await self._move_to(loc.box, target=loc.description)
+        return await self._confirm_aim(step, target, loc, at)
+
+    async def _confirm_aim(self, step: S.StepBase, target: S.Target, loc: Located,
+                           at: tuple[float, float]) -> tuple[Located, tuple[float, float]]:
+        """Check that nothing else is on top where the pointer came to rest, and aim again if so."""
         for _ in range(_REAIMS):
             cover = await self.driver.cover(target, at[0], at[1], self._timeout(step))
             if cover is None:
@@ -401,7 +420,9 @@ class _Session:
             # first out of the covering layer (a hover menu stays open while the pointer is over it),
             # then onto the target again.
             self._pause(timing.think_ms(self.rng, _REAIM_MEDIAN_MS, 0.3))
-            away = outside(cover, at, self.viewport, float(self.rng.uniform(12.0, 30.0)))
+            # beside the target inside its own container (a menu's padding): aim again from here; moving out
+            # of the container would close a hover menu
+            away = None if cover.width < 0 else outside(cover, at, self.viewport, float(self.rng.uniform(12.0, 30.0)))
             if away is not None:
                 await self._move_to(Box(away[0] - 2.0, away[1] - 2.0, 4.0, 4.0), target=None)
                 self._pause(timing.think_ms(self.rng, _REAIM_MEDIAN_MS, 0.3))
@@ -420,11 +441,15 @@ class _Session:
         await self.driver.sync(t_ms)
 
     def _pause(self, ms: float) -> None:
-        """Hold the pointer still for ``ms`` of synthetic time (recorded idle drift; sent only with timed
-        delivery, at the next input: a few px of drift changes no hover state)."""
+        """Rest the hand for ``ms`` of synthetic time: the resting hand's idle drift is recorded (sent only with
+        timed delivery, at the next input), kept inside the element a hover holds the pointer on."""
         # a hand on the keyboard leaves the mouse where it is: no drift until the hand goes back to it
         idle = mouse.plan_idle(self.rng, self.motor.mouse, self.cursor, self.clock,
                                0.0 if self.hand_on_keyboard else ms, self.viewport)
+        hold = self._hold
+        if len(idle) and hold is not None:
+            idle = MousePath(idle.t_ms, np.clip(idle.x, hold.x + 1.0, hold.x + max(hold.width - 1.0, 1.0)),
+                             np.clip(idle.y, hold.y + 1.0, hold.y + max(hold.height - 1.0, 1.0)))
         self.log.moves(idle)
         if len(idle) and self.opts.mouse_delivery == "timed":
             self._idle_unsent.append(idle)
@@ -794,8 +819,11 @@ class _Session:
         self.log.set_context(intent=intent)
 
     async def _do_hover(self, step: S.Hover) -> None:
-        await self._aim(step, step.target, step.avoid)
+        loc, _ = await self._aim(step, step.target, step.avoid)
         self.clock += timing.think_ms(self.rng, 350.0, 0.4)
+        # The persona holds the pointer on what it hovers (a hover menu stays open while it rests there):
+        # until the next move its idle drift stays inside that element.
+        self._hold = loc.box
 
     async def _type_into(self, step: S.StepBase, into: S.Target | None, text: str, *, clear: bool,
                          think_first: bool, exact: bool = False) -> None:

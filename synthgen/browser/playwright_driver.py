@@ -93,6 +93,7 @@ COVER_JS = """
   const top = document.elementFromPoint(x, y);
   if (!top) return [x, y, 0, 0];
   if (el === top || el.contains(top)) return null;
+  if (top.contains(el)) return [x, y, -1, -1];  // beside the target, on its container: no layer on top
   const label = top.closest && top.closest('label');
   if (label && label.control === el) return null;
   let layer = top;
