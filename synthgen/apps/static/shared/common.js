@@ -326,7 +326,7 @@
   // under a pointer on its way to an item) and always opens inside the viewport.
   var MENU_EDGE = 4;     // px kept free between a menu and the viewport's edge
   var MENUBAR_SWITCH_MS = 250;   // a menubar title pointed at this long takes over from the open menu
-  var menu = null;       // the open menu: {el, label, owner, returnFocus, onKey, onClose}
+  var menu = null;       // the open menu: {el, label, owner, returnFocus, onKey}
 
   function menuItems() {
     return SG.$$('[role="menuitem"]:not([aria-disabled="true"])', menu.el);
@@ -418,7 +418,7 @@
    * at: {x, y} (client px, a context menu) | anchor: element (opens below it, above where there is
    * no room; alignRight), owner: the element whose click toggles this menu (gets aria-expanded),
    * focus: 'first' | 'last' | 'menu' (keyboard opening focuses an item, a pointer the menu itself),
-   * onKey(event, menuEl): keys the menu does not use (a menubar's ArrowLeft/ArrowRight), onClose}.
+   * onKey(event, menuEl): keys the menu does not use (a menubar's ArrowLeft/ArrowRight)}.
    * items: [{label, run(), keys (shortcut, also aria-keyshortcuts), hint (its visible text if not
    * keys), testid, disabled, danger} | '-' (separator)]. Returns the menu element.
    */
@@ -431,7 +431,7 @@
     el.style.top = '0px';
     document.body.appendChild(el);
     placeMenu(el, opts);
-    menu = { el: el, label: opts.label, owner: opts.owner || null, onKey: opts.onKey || null, onClose: opts.onClose || null,
+    menu = { el: el, label: opts.label, owner: opts.owner || null, onKey: opts.onKey || null,
       returnFocus: document.activeElement && document.activeElement !== document.body ? document.activeElement : (opts.owner || null) };
     if (menu.owner) { menu.owner.setAttribute('aria-expanded', 'true'); }
     var items = menuItems();
@@ -449,10 +449,9 @@
     if (m.owner) { m.owner.setAttribute('aria-expanded', 'false'); }
     var back = m.returnFocus;
     if (restoreFocus && back && back.focus && document.contains(back)) { back.focus({ preventScroll: true }); }
-    if (m.onClose) { m.onClose(); }
   };
   SG.menuOpen = function () { return !!menu; };
-  /** The open menu for appState(): {label, items: [labels], owner: its owner's name}, or null. */
+  /** The open menu for appState(): {label, items: [their names], focused: the focused item's name}, or null. */
   SG.menuState = function () {
     if (!menu) { return null; }
     return {
@@ -462,7 +461,6 @@
         ? document.activeElement.getAttribute('aria-label') : null
     };
   };
-  SG.menuOwner = function () { return menu ? menu.owner : null; };
 
   function typeahead(ch) {
     var items = menuItems();
@@ -506,14 +504,13 @@
    * Menu buttons under root matching selector (delegated, so re-rendered buttons keep working):
    * a click opens the menu below the button (a keyboard click focuses its first item), a second
    * click closes it; ArrowDown/ArrowUp on the button open it at the first/last item.
-   * opts: {label: string | fn(button), testid, alignRight, items: fn(button) -> items}.
+   * opts: {label, testid, alignRight, items: fn(button) -> items}.
    * The buttons carry aria-haspopup="menu" aria-expanded="false" in their markup.
    */
   SG.menuButton = function (root, selector, opts) {
     function open(button, focus) {
       SG.openMenu({
-        label: typeof opts.label === 'function' ? opts.label(button) : opts.label,
-        testid: opts.testid, items: opts.items(button), anchor: button, owner: button,
+        label: opts.label, testid: opts.testid, items: opts.items(button), anchor: button, owner: button,
         alignRight: opts.alignRight, focus: focus
       });
     }
