@@ -50,6 +50,10 @@ class MousePath:
         return float(self.t_ms[-1]) if len(self) else 0.0
 
 
+#: A released click stays this far inside the pressed element's box (its rounded corners).
+_RELEASE_INSET_PX = 4.0
+
+
 @dataclass(frozen=True)
 class ButtonAction:
     """One press and release of a mouse button at a point (``button``: 0 left, 1 middle, 2 right).
@@ -81,8 +85,10 @@ class ButtonAction:
 
         >>> ButtonAction(0.0, 100.0, 5.0, 5.0, slip=(99.5, 10.0, 4.0)).slip_within(3.0).release
         (8.0, 4.0)
+        >>> ButtonAction(0.0, 100.0, 5.0, 9.0, slip=(99.5, 5.0, 6.0)).slip_within(3.0, Box(0, 4, 50, 10)).release
+        (5.0, 6.5)
         >>> ButtonAction(0.0, 100.0, 5.0, 5.0, slip=(99.5, 5.0, 2.0)).slip_within(3.0, Box(0, 4, 50, 10)).release
-        (5.0, 4.5)
+        (5.0, 5.0)
         """
         if self.slip is None:
             return self
@@ -90,11 +96,16 @@ class ButtonAction:
         x = self.x + min(max(sx - self.x, -limit), limit)
         y = self.y + min(max(sy - self.y, -limit), limit)
         if box is not None and box.x <= self.x <= box.x + box.width and box.y <= self.y <= box.y + box.height:
-            # Half a pixel inside the edges (a box narrower than that: its middle).
-            lo_x, hi_x = box.x + 0.5, box.x + box.width - 0.5
-            lo_y, hi_y = box.y + 0.5, box.y + box.height - 0.5
-            x = min(max(x, lo_x), hi_x) if lo_x <= hi_x else box.x + box.width / 2.0
-            y = min(max(y, lo_y), hi_y) if lo_y <= hi_y else box.y + box.height / 2.0
+            # Inside the box by the inset, clear of rounded corners (a release 1 px into a button's rounded
+            # corner is outside its shape: the click went to the element around it). A press that is itself
+            # within the inset of an edge is released where it went down.
+            inset = min(_RELEASE_INSET_PX, box.width / 4.0, box.height / 4.0)
+            lo_x, hi_x = box.x + inset, box.x + box.width - inset
+            lo_y, hi_y = box.y + inset, box.y + box.height - inset
+            if not (lo_x <= self.x <= hi_x and lo_y <= self.y <= hi_y):
+                return replace(self, slip=(t, self.x, self.y))
+            x = min(max(x, lo_x), hi_x)
+            y = min(max(y, lo_y), hi_y)
         return replace(self, slip=(t, x, y))
 
 
