@@ -7,7 +7,8 @@
   looks for a place that a slip can undo without harm:
 
   - ``neighbour_click``: the list item next to the target (a link, tab, row, list item) whose text or link
-    is under a small box free of buttons and fields;
+    is under a small box free of buttons and fields; never inside a menu or list box (Back would leave the
+    menu closed that the next step expects open);
   - ``wrong_menu``: another menu button beside the target (``aria-haspopup``), in the same menu bar or
     toolbar;
   - ``wrong_field``: the nearest empty text field of the target's form.
@@ -128,6 +129,9 @@ SLIP_TARGET_JS = """
     return out;
   };
   if (kind === 'neighbour_click') {
+    // not inside a menu or list box: undoing a wrong item there (Back) leaves the menu closed, and the
+    // next step, which expects it open, fails (a wrong menu is the menu slip)
+    if (el.closest('[role=menu],[role=menubar],[role=listbox],[role=tree]')) return null;
     // the item: the nearest of the target and its ancestors that repeats among its siblings (same tag, role
     // and class: a row of a list, a card of a grid, a tab of a tab list)
     const sig = (e) => e.tagName + '|' + (e.getAttribute('role') || '') + '|' + e.className;

@@ -55,6 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr
 
+from synthgen.motor.types import EDGE_MARGIN_PX
 from synthgen.motor.mouse_fit import GEN_PATH, STYLES, clock_table, learned_paths, mouse_fit
 from synthgen.motor.params import MouseParams
 from synthgen.motor.timing import _clip, lognormal_ms
@@ -184,8 +185,9 @@ def _click_points(rng: np.random.Generator, p: MouseParams, box: np.ndarray,
     sd_x = np.minimum(p.click_spread * bw, p.click_spread_max_px)
     sd_y = np.minimum(p.click_spread * bh, p.click_spread_max_px)
     n = box.shape[0]
-    # Stay a pixel off the edge where the box allows it: edges are where hit-testing is ambiguous.
-    mx, my = np.minimum(1.0, bw / 2.0), np.minimum(1.0, bh / 2.0)
+    # Stay off the edges where the box allows it: edges are where hit-testing is ambiguous, and a point
+    # near a corner is outside a rounded button's shape (the press goes to the element around it).
+    mx, my = np.minimum(EDGE_MARGIN_PX, bw / 4.0), np.minimum(EDGE_MARGIN_PX, bh / 4.0)
     ex = _clip(bx + bw / 2.0 + sd_x * rng.standard_normal(n), bx + mx, bx + bw - mx)
     ey = _clip(by + bh / 2.0 + sd_y * rng.standard_normal(n), by + my, by + bh - my)
     rx, ry = np.round(ex), np.round(ey)

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from synthgen.motor.types import EDGE_MARGIN_PX
+
 __all__ = ["FIT_PATH", "mouse_fit", "clock_table", "CLOCK_LEN"]
 
 FIT_PATH = Path(__file__).resolve().parent / "data" / "mouse_fit.json"
@@ -365,8 +367,10 @@ def learned_paths(rng: np.random.Generator, S: np.ndarray, E: np.ndarray, box: n
     tt, xx, yy = np.concatenate(ts)[order], np.concatenate(xs)[order], np.concatenate(ys)[order]
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(mi, minlength=n), out=offsets[1:])
-    # The press must land on the target: 1 px inside the box where it allows, and inside the viewport.
-    m1x, m1y = np.minimum(1.0, box[:, 2] / 2.0), np.minimum(1.0, box[:, 3] / 2.0)
+    # The press must land on the target: inside the box by the edge margin where it allows (clear of rounded
+    # corners, see types.EDGE_MARGIN_PX), and inside the viewport.
+    m1x = np.minimum(EDGE_MARGIN_PX, box[:, 2] / 4.0)
+    m1y = np.minimum(EDGE_MARGIN_PX, box[:, 3] / 4.0)
     lo = np.c_[np.ceil(box[:, 0] + m1x), np.ceil(box[:, 1] + m1y)]
     hi = np.c_[np.floor(box[:, 0] + box[:, 2] - m1x), np.floor(box[:, 1] + box[:, 3] - m1y)]
     lo0, hi0 = np.c_[np.ceil(box[:, 0]), np.ceil(box[:, 1])], np.c_[np.floor(box[:, 0] + box[:, 2]),

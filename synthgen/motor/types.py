@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-__all__ = ["Box", "MousePath", "ButtonAction", "KeyAction", "WheelPath"]
+__all__ = ["Box", "MousePath", "ButtonAction", "KeyAction", "WheelPath", "EDGE_MARGIN_PX"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,10 @@ class MousePath:
         return float(self.t_ms[-1]) if len(self) else 0.0
 
 
+#: How far inside a target's box a press lands where the box allows (a quarter of a smaller box): clear of
+#: rounded corners up to about 10 px of radius (a press 1 px inside the bottom-left corner of the shop's
+#: "Proceed to checkout" link went to the element around it and the checkout never opened).
+EDGE_MARGIN_PX = 3.0
 #: A released click stays this far inside the pressed element's box (its rounded corners).
 _RELEASE_INSET_PX = 4.0
 
@@ -98,12 +102,12 @@ class ButtonAction:
         if box is not None and box.x <= self.x <= box.x + box.width and box.y <= self.y <= box.y + box.height:
             # Inside the box by the inset, clear of rounded corners (a release 1 px into a button's rounded
             # corner is outside its shape: the click went to the element around it). A press that is itself
-            # within the inset of an edge is released where it went down.
+            # within the inset of an edge is released where it went down, without a slip.
             inset = min(_RELEASE_INSET_PX, box.width / 4.0, box.height / 4.0)
             lo_x, hi_x = box.x + inset, box.x + box.width - inset
             lo_y, hi_y = box.y + inset, box.y + box.height - inset
             if not (lo_x <= self.x <= hi_x and lo_y <= self.y <= hi_y):
-                return replace(self, slip=(t, self.x, self.y))
+                return replace(self, slip=None)
             x = min(max(x, lo_x), hi_x)
             y = min(max(y, lo_y), hi_y)
         return replace(self, slip=(t, x, y))
