@@ -154,6 +154,66 @@ def test_webmail_shortcuts_on_the_open_message_and_the_cursor(page: Any, apps_se
     assert page.errors == []
 
 
+def test_webmail_star_is_a_toggle_button(page: Any, apps_server: AppServer) -> None:
+    """The open message's Star and the row's star are toggle buttons: aria-pressed flips on each click and
+    appState's starred follows (a double click toggles twice, so a slip there has something to undo)."""
+    open_app(page, apps_server, "webmail", "index.html#/inbox/m2")
+    star = page.locator("#message-view [data-act=star]")
+    assert star.get_attribute("aria-pressed") == "false" and star.inner_text().strip() == "☆ Star"
+    star.click()
+    assert star.get_attribute("aria-pressed") == "true" and star.inner_text().strip() == "★ Starred"
+    assert "m2" in state(page)["starred"] and state(page)["openMessageId"] == "m2"
+    star.dblclick()                                      # toggled twice: as it was
+    assert star.get_attribute("aria-pressed") == "true" and "m2" in state(page)["starred"]
+    star.click()
+    assert star.get_attribute("aria-pressed") == "false" and "m2" not in state(page)["starred"]
+    page.get_by_role("link", name="← Back").click()
+    row_star = page.locator('[data-testid=message-row][data-id="m2"] button[aria-pressed]')
+    assert row_star.get_attribute("aria-pressed") == "false" and row_star.get_attribute("aria-label") == "Star"
+    row_star.click()
+    assert row_star.get_attribute("aria-pressed") == "true" and row_star.get_attribute("aria-label") == "Unstar"
+    assert "m2" in state(page)["starred"]
+    assert page.errors == []
+
+
+def test_webmail_move_to_menu_moves_the_message(page: Any, apps_server: AppServer) -> None:
+    """The open message's "Move to" menu button, beside "More actions" in its toolbar, lists the folders the
+    message can go to (its own left out) and really moves it."""
+    open_app(page, apps_server, "webmail", "index.html#/inbox/m5")
+    bar = page.get_by_role("toolbar", name="Message actions")
+    assert bar.locator("[aria-haspopup=menu]").count() == 2      # "Move to" and "More actions"
+    button = bar.get_by_role("button", name="Move to", exact=True)
+    assert button.get_attribute("aria-expanded") == "false"
+    button.click()
+    page.get_by_role("menu", name="Move to").wait_for()
+    assert state(page)["openMenu"]["items"] == ["Archive", "Trash"]
+    assert button.get_attribute("aria-expanded") == "true"
+    before = state(page)
+    menuitem(page, "Move to", "Archive").click()
+    page.get_by_test_id("list-view").wait_for()
+    s = state(page)
+    assert "m5" in s["archived"] and s["counts"]["inbox"] == before["counts"]["inbox"] - 1
+    assert s["openMenu"] is None and s["folder"] == "inbox" and "Message archived" in page.inner_text("body")
+
+    page.goto(apps_server.url("webmail", "index.html#/archive/m5"))
+    page.get_by_test_id("message-subject").wait_for()
+    page.get_by_test_id("move-to").click()
+    assert state(page)["openMenu"]["items"] == ["Inbox", "Trash"]
+    menuitem(page, "Move to", "Trash").click()
+    page.get_by_test_id("list-view").wait_for()
+    assert "m5" in state(page)["trash"] and "m5" not in state(page)["archived"]
+
+    page.goto(apps_server.url("webmail", "index.html#/trash/m5"))
+    page.get_by_test_id("message-subject").wait_for()
+    page.get_by_test_id("move-to").click()
+    assert state(page)["openMenu"]["items"] == ["Inbox", "Archive"]
+    menuitem(page, "Move to", "Inbox").click()                     # no "Delete forever" confirmation
+    page.get_by_test_id("list-view").wait_for()
+    s = state(page)
+    assert "m5" not in s["trash"] and s["counts"]["inbox"] == before["counts"]["inbox"]
+    assert page.errors == []
+
+
 # ---- crm -------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def crm_signed_in(apps_browser: Any, apps_server: AppServer) -> dict:
@@ -347,6 +407,33 @@ def test_kanban_card_menu_offers_the_other_columns(page: Any, apps_server: AppSe
     assert state(page)["moves"][-1] == {"id": "k8", "title": "Prepare sprint demo", "from": "todo", "to": "doing"}
 
 
+def test_kanban_watch_toggle(page: Any, apps_server: AppServer) -> None:
+    """The details dialog's "Watch" is a toggle button: each click flips aria-pressed and appState's watched
+    at once (Save or Cancel alike), and a watched card shows an eye on the board."""
+    open_app(page, apps_server, "kanban")
+    card = page.get_by_role("listitem", name="Rotate API keys", exact=True)
+    card.hover()
+    page.get_by_role("button", name="Details for Rotate API keys").click()
+    dialog = page.get_by_role("dialog", name="Card details")
+    watch = dialog.get_by_role("button", name="Watch", exact=True)
+    assert watch.get_attribute("aria-pressed") == "false" and state(page)["watched"] == []
+    watch.click()
+    assert watch.get_attribute("aria-pressed") == "true" and state(page)["watched"] == ["k5"]
+    assert "Watching" in watch.inner_text() and state(page)["detailsOpen"] is True
+    watch.dblclick()                                     # toggled twice: as it was
+    assert watch.get_attribute("aria-pressed") == "true" and state(page)["watched"] == ["k5"]
+    dialog.get_by_role("button", name="Cancel").click()  # the toggle does not wait for Save
+    assert state(page)["watched"] == ["k5"] and card.get_by_role("img", name="Watched").count() == 1
+    card.hover()
+    page.get_by_role("button", name="Details for Rotate API keys").click()
+    assert watch.get_attribute("aria-pressed") == "true"
+    watch.click()
+    assert watch.get_attribute("aria-pressed") == "false" and state(page)["watched"] == []
+    page.keyboard.press("Escape")
+    assert card.get_by_role("img", name="Watched").count() == 0
+    assert page.errors == []
+
+
 # ---- notes -----------------------------------------------------------------------------------------
 NOTE_LINES = ["bold", "italic", "underline", "heading", "bulleted", "numbered", "quote", "plain"]
 FORMATS = {  # command: (toolbar and menu name, chord, what the line becomes)
@@ -494,6 +581,26 @@ def test_notes_save_and_edit_menu(page: Any, apps_server: AppServer) -> None:
     page.get_by_role("dialog", name="Keyboard shortcuts").wait_for()
     page.keyboard.press("Escape")
     assert focused(page).startswith("DIV#editor")
+
+
+def test_notes_long_note_scrolls_the_page(page: Any, apps_server: AppServer) -> None:
+    """"Project Falcon — risks" is long: the editor grows with it and the page itself scrolls with the wheel
+    (a target at its end is far below the viewport), the toolbar staying in view."""
+    open_app(page, apps_server, "notes", "#/note/n5")
+    assert state(page)["current"]["words"] > 400
+    last = page.get_by_text("goes to the steering group")
+    assert last.bounding_box()["y"] > 1.5 * page.viewport_size["height"]
+    page.mouse.move(700, 400)
+    for _ in range(30):
+        if last.bounding_box()["y"] + last.bounding_box()["height"] < page.viewport_size["height"]:
+            break
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(50)
+    assert page.evaluate("scrollY") > 400
+    box = last.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+    assert page.get_by_role("toolbar", name="Formatting").bounding_box()["y"] >= 0
+    assert page.errors == []
 
 
 # ---- menus behave as menus -------------------------------------------------------------------------

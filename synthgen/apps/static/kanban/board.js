@@ -40,6 +40,7 @@
       (c.id === ui.selected ? ' aria-current="true"' : '') + '>' +
       (c.label ? '<span class="chip ' + c.label + '">' + c.label + '</span>' : '') +
       '<span class="card-title" data-testid="card-title" title="Double-click to rename">' + SG.esc(c.title) + '</span>' +
+      (c.watched ? '<span class="watched" role="img" aria-label="Watched" data-tip="You are watching this card">' + SG.icon('eye', 13) + '</span>' : '') +
       (c.description ? '<span class="has-desc" role="img" aria-label="Has description" data-tip="' + SG.esc(c.description) + '">≡</span>' : '') +
       '<button type="button" class="card-btn" data-details="' + c.id + '" aria-label="Details for ' + SG.esc(c.title) + '"' +
       ' data-tip="Open card details">' + SG.icon('pencil', 13) + '</button>' +
@@ -196,12 +197,27 @@
       return '<option value="' + col.id + '"' + (col.id === c.column ? ' selected' : '') + '>' + SG.esc(col.title) + '</option>';
     }).join('');
     $('#d-title-error').textContent = '';
+    showWatch(c);
     SG.openDialog($('#details'), function () {
       var was = ui.detailsId;
       ui.detailsId = null;
       render();
       if (was && card(was)) { focusCard(was); }
     });
+  }
+  /** The dialog's "Watch" toggle (Trello's): applies at once, Save or Cancel alike. */
+  function showWatch(c) {
+    var b = $('#d-watch');
+    b.setAttribute('aria-pressed', String(!!c.watched));
+    b.innerHTML = SG.icon('eye', 14) + (c.watched ? ' Watching' : ' Watch');   // its name stays "Watch" (aria-label)
+  }
+  function toggleWatch() {
+    var c = card(ui.detailsId);
+    if (!c) { return; }
+    c.watched = !c.watched;
+    save();
+    showWatch(c);
+    status(c.watched ? 'Watching “' + c.title + '”' : 'Stopped watching “' + c.title + '”');
   }
   function saveDetails(e) {
     e.preventDefault();
@@ -433,6 +449,7 @@
     $('#close-help').addEventListener('click', function () { SG.closeDialog($('#help')); });
     $('#help').addEventListener('click', function (e) { if (e.target === this) { SG.closeDialog(this); } });
     $('#details-form').addEventListener('submit', saveDetails);
+    $('#d-watch').addEventListener('click', toggleWatch);
     $('#d-cancel').addEventListener('click', function () { SG.closeDialog($('#details')); });
     $('#d-delete').addEventListener('click', function () {
       var id = ui.detailsId;
@@ -476,7 +493,8 @@
       moves: state.log.moves.slice(),
       created: state.log.created.slice(),
       deleted: state.log.deleted.slice(),
-      edited: state.log.edited.slice()
+      edited: state.log.edited.slice(),
+      watched: state.cards.filter(function (c) { return c.watched; }).map(function (c) { return c.id; })
     });
   };
 

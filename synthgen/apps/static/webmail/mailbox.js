@@ -114,6 +114,8 @@
       '<button type="button" class="btn" data-act="star" aria-pressed="' + m.starred + '" title="Star">' +
       (m.starred ? '★ Starred' : '☆ Star') + '</button>' +
       '<button type="button" class="btn" data-act="unread" title="Mark as unread and go back">Mark as unread</button>' +
+      (m.folder === 'drafts' ? '' : '<button type="button" class="btn" data-testid="move-to" aria-label="Move to" aria-haspopup="menu"' +
+      ' aria-expanded="false" data-tip="Move to a folder">' + SG.icon('archive', 14) + ' Move to ▾</button>') +
       '<button type="button" class="btn more" data-testid="more-actions" aria-label="More actions" aria-haspopup="menu"' +
       ' aria-expanded="false" data-tip="More actions">' + SG.icon('dots') + '</button>' +
       '</div>' +
@@ -236,6 +238,19 @@
       return c === '-' ? c : { label: c.label, keys: c.keys, danger: c.danger, run: function () { act(c.act, id); } };
     }) : [];
   }
+  /** The "Move to" menu: the folders the message can go to (its own folder left out), as in Gmail. */
+  function moveItems(id) {
+    var m = Mail.get(id);
+    if (!m) { return []; }
+    var home = m.from === Mail.state.user.email ? 'sent' : 'inbox';   // where "Move to Inbox" puts it back
+    var acts = {};
+    acts[home] = 'inbox';
+    acts.archive = 'archive';
+    acts.trash = 'delete';
+    return [home, 'archive', 'trash'].filter(function (f) { return f !== m.folder; }).map(function (f) {
+      return { label: folderTitle(f), testid: 'move-to-' + f, run: function () { act(acts[f], id); } };
+    });
+  }
   // Single keys for the commands (Gmail's): the key runs its command when the message offers it.
   var KEY_ACTS = { e: 'archive', '#': 'delete', s: 'star', U: 'unread', I: 'read', r: 'reply', f: 'forward', o: 'open', Enter: 'open' };
 
@@ -334,6 +349,10 @@
     SG.menuButton($('#message-view'), '[data-testid="more-actions"]', {
       label: 'More actions', testid: 'more-actions-menu', alignRight: true,
       items: function () { return menuItems(ui.messageId, false); }
+    });
+    SG.menuButton($('#message-view'), '[data-testid="move-to"]', {
+      label: 'Move to', testid: 'move-to-menu',
+      items: function () { return moveItems(ui.messageId); }
     });
     $('#show-shortcuts').addEventListener('click', help.open);
     SG.onShortcut(onKey);
