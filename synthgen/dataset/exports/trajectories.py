@@ -285,7 +285,9 @@ class _Cutter:
             chord_mod = mods & (1 | 2 | 4)  # Alt, Control, Meta: Shift alone still types text
             typing = bool(groups) and groups[-1][0] == "type"
             nxt = next((_key_name(d) for d in downs[k + 1:] if _key_name(d) not in _MODIFIER_KEYS), None)
-            if len(key) == 1 and not chord_mod:
+            # A character a press step sends is a key press (a shortcut such as Gmail's `c`, a digit keyed
+            # on its own), not text typed into a field: the step said press.
+            if len(key) == 1 and not chord_mod and r.get("intent") != "press":
                 kind = "char"
             elif key == "Backspace" and typing and text:
                 kind = "edit"  # a typo corrected inside the burst: the text is what remains
