@@ -286,26 +286,24 @@ class PageAttention:
         self._poked = True
         await self.page.go_back(timeout=timeout_ms, wait_until="load")
 
-    async def toggled(self, target: Target, timeout_ms: float) -> bool | None:
-        """A toggle button's state (``aria-pressed``, a switch's ``aria-checked``), None when it is not one."""
+    async def _ask(self, target: Target, js: str, timeout_ms: float) -> Any:
+        """``js`` evaluated on the target's element; None when the page is changing under it (no answer)."""
         try:
-            v = await chosen(self.page, target).evaluate(TOGGLED_JS, timeout=timeout_ms)
+            return await chosen(self.page, target).evaluate(js, timeout=timeout_ms)
         except PlaywrightError:
             return None
+
+    async def toggled(self, target: Target, timeout_ms: float) -> bool | None:
+        """A toggle button's state (``aria-pressed``, a switch's ``aria-checked``), None when it is not one."""
+        v = await self._ask(target, TOGGLED_JS, timeout_ms)
         return None if v is None else bool(v)
 
     async def has_focus(self, target: Target, timeout_ms: float) -> bool:
         """Whether the focus is in ``target`` (after a Tab: did it land in the field meant?)."""
-        try:
-            return bool(await chosen(self.page, target).evaluate(
-                "el => el === document.activeElement || el.contains(document.activeElement)", timeout=timeout_ms))
-        except PlaywrightError:
-            return False
+        return bool(await self._ask(
+            target, "el => el === document.activeElement || el.contains(document.activeElement)", timeout_ms))
 
     async def submit_words(self, target: Target, timeout_ms: float) -> int | None:
         """The words of the filled fields of the form ``target`` submits, or None when it submits none."""
-        try:
-            r = await chosen(self.page, target).evaluate(SUBMIT_WORDS_JS, timeout=timeout_ms)
-        except PlaywrightError:
-            return None
+        r = await self._ask(target, SUBMIT_WORDS_JS, timeout_ms)
         return None if r is None else int(r)
