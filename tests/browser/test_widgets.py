@@ -112,8 +112,12 @@ def test_wait_for_hidden_and_idle(env: Any) -> None:
 def test_menu_route_avoids_the_hover_bar(env: Any) -> None:
     # "Export as PDF" sits far right in the File menu, under the Edit and View items of the bar: a path
     # from File straight to it runs along the bar and opens Edit. With avoid, the pointer leaves the bar
-    # downward first, inside the open File menu.
+    # downward first, inside the open File menu. The pointer comes to File from just below it (the heading
+    # under the bar): a reach from the middle of the page can overshoot onto the bar and open View on its way,
+    # which a person does too but is not what this test is about (whether the page sees it depends on how
+    # Chromium coalesces the pipelined moves: it failed in CI and passed here).
     sc = _scenario("""- goto: /widgets/
+- hover: {role: heading, name: Priorities}
 - hover: File
 - click: {text: Export as PDF, avoid: "testid=menubar"}
 - assert: "Ran Export as PDF"
