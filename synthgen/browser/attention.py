@@ -58,7 +58,11 @@ READING_JS = """
     const text = n.nodeValue;
     if (!text || !/\\S/.test(text)) continue;
     const el = n.parentElement;
-    if (!el || el.closest('script,style,noscript,template,[aria-hidden=true]')) continue;
+    // Not read: buttons (a row's actions show while the pointer is over it), tooltips, toasts and live
+    // regions, open menus: what is on screen there depends on where the pointer passed and when, and the
+    // count must be the same on every run.
+    if (!el || el.closest('script,style,noscript,template,[aria-hidden=true],button,[role=button],[role=tooltip],' +
+                          '[role=status],[role=alert],[aria-live],[role=menu],[role=listbox]')) continue;
     let ok = visible.get(el);
     if (ok === undefined) {
       const cs = getComputedStyle(el);
