@@ -334,8 +334,7 @@ class _Session:
         path, end = mouse.plan_move(self.rng, self.motor.mouse, self.cursor, box, self.clock, self.viewport,
                                     homing=self.hand_on_keyboard)
         if within is not None and len(path):
-            path = MousePath(path.t_ms, np.clip(path.x, within.x, within.x + within.width),
-                             np.clip(path.y, within.y, within.y + within.height))
+            path = path.clipped(within)
         self.hand_on_keyboard = False
         buttons = 0
         self.approach = mouse.approach_of(path, self.cursor)
@@ -446,10 +445,8 @@ class _Session:
         # a hand on the keyboard leaves the mouse where it is: no drift until the hand goes back to it
         idle = mouse.plan_idle(self.rng, self.motor.mouse, self.cursor, self.clock,
                                0.0 if self.hand_on_keyboard else ms, self.viewport)
-        hold = self._hold
-        if len(idle) and hold is not None:
-            idle = MousePath(idle.t_ms, np.clip(idle.x, hold.x + 1.0, hold.x + max(hold.width - 1.0, 1.0)),
-                             np.clip(idle.y, hold.y + 1.0, hold.y + max(hold.height - 1.0, 1.0)))
+        if len(idle) and self._hold is not None:
+            idle = idle.clipped(self._hold, 1.0)
         self.log.moves(idle)
         if len(idle) and self.opts.mouse_delivery == "timed":
             self._idle_unsent.append(idle)
@@ -577,9 +574,7 @@ class _Session:
         ms = min(words / b.reading_wpm * 60_000.0 * spread, _READ_CAP_MS)
         ms = max(ms, timing.think_ms(self.rng, default.median_ms, default.sigma))
         wander = bool(self.read_rng.random() < b.exploration) and bool(text.blocks)
-        context = self.log.context
-        self.log.set_context(intent="read")
-        start = self.clock
+        intent, start = self._reading()
         if wander:
             # the first blocks in reading order (top of the page first), one to three of them
             k = int(self.read_rng.integers(1, 4))
@@ -591,8 +586,17 @@ class _Session:
                 self._pause(max((ms - (self.clock - start)) / (len(picks) - j), 150.0))
         else:
             self._pause(ms)
+        self._read_done(intent, start)
+
+    def _reading(self) -> tuple[str, float]:
+        """Rows from here are reading (intent 'read'); returns the intent to go back to and the start time."""
+        intent = self.log.context["intent"]
+        self.log.set_context(intent="read")
+        return intent, self.clock
+
+    def _read_done(self, intent: str, start: float) -> None:
         self.read_ms += self.clock - start
-        self.log.set_context(intent=context["intent"])
+        self.log.set_context(intent=intent)
 
     def _slip_now(self, kind: str) -> bool:
         """Whether a ``kind`` slip happens at this point where one can (one draw at every such point)."""
@@ -811,12 +815,9 @@ class _Session:
         words = await self.driver.submit_words(target, self._timeout(step))
         if not words:
             return
-        intent = self.log.context["intent"]
-        self.log.set_context(intent="read")
-        start = self.clock
+        intent, start = self._reading()
         self._pause(words / self.behaviour.reading_wpm * 60_000.0 * float(np.exp(self.read_rng.normal(0.0, 0.3))))
-        self.read_ms += self.clock - start
-        self.log.set_context(intent=intent)
+        self._read_done(intent, start)
 
     async def _do_hover(self, step: S.Hover) -> None:
         loc, _ = await self._aim(step, step.target, step.avoid)

@@ -49,6 +49,17 @@ class MousePath:
     def end_ms(self) -> float:
         return float(self.t_ms[-1]) if len(self) else 0.0
 
+    def clipped(self, box: "Box", inset: float = 0.0) -> "MousePath":
+        """The same samples kept inside ``box`` shrunk by ``inset`` px (a box too small for it: its near
+        edge plus ``inset``).
+
+        >>> MousePath(np.array([0.0, 1.0]), np.array([-5.0, 50.0]), np.array([3.0, 3.0])).clipped(
+        ...     Box(0, 0, 20, 20), 1.0).x.tolist()
+        [1.0, 19.0]
+        """
+        return MousePath(self.t_ms, np.clip(self.x, box.x + inset, box.x + max(box.width - inset, inset)),
+                         np.clip(self.y, box.y + inset, box.y + max(box.height - inset, inset)))
+
 
 #: How far inside a target's box a press lands where the box allows (a quarter of a smaller box): clear of
 #: rounded corners up to about 10 px of radius (a press 1 px inside the bottom-left corner of the shop's
